@@ -1,0 +1,167 @@
+/**
+ * Public types of `@twilio-oauth/core`. This file is the contract between the
+ * core and everything built on it (adapters, stores): change it deliberately.
+ */
+
+/** A bearer token as handed to callers. */
+export interface AccessToken {
+  /** The bearer credential. Never log it. */
+  readonly accessToken: string;
+  /** Always `"Bearer"` (normalised from the server's case-insensitive `token_type`). */
+  readonly tokenType: string;
+  /** When the token expires, epoch milliseconds, counted from when the request was sent. */
+  readonly expiresAt: number;
+}
+
+/** What a {@link TokenStore} keeps for one credential. */
+export interface StoredToken {
+  readonly accessToken: string;
+  readonly tokenType: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+  /** Epoch milliseconds at which the token request was sent; lets every process compute the same lifetime. */
+  readonly issuedAt: number;
+}
+
+/**
+ * Where a {@link TokenManager} keeps tokens. The default is an in-memory LRU
+ * ({@link MemoryTokenStore}); `@twilio-oauth/redis` shares one token across a fleet.
+ * Keys never contain the client secret.
+ */
+export interface TokenStore {
+  get(key: string): Promise<StoredToken | undefined>;
+  /** `ttlMs`: how long the entry may live in the store (the token's remaining lifetime). */
+  set(key: string, token: StoredToken, ttlMs: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /**
+   * Optional cross-process lock so that one process of a fleet fetches while
+   * the others wait for the store to fill. Resolves to a release function when
+   * the lock was taken, `undefined` when another holder has it.
+   */
+  acquireLock?(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
+}
+
+/** Retry policy for token requests. Full-jitter exponential backoff. */
+export interface RetryOptions {
+  /** Total attempts including the first. Default 3. `1` disables retries. */
+  maxAttempts?: number;
+  /** First backoff ceiling. Default 200 ms. */
+  baseDelayMs?: number;
+  /** Largest backoff ceiling. Default 5 000 ms. */
+  maxDelayMs?: number;
+  /** Largest `Retry-After` honoured; longer values are capped to this. Default 30 000 ms. */
+  maxRetryAfterMs?: number;
+}
+
+/** How the client authenticates to the token endpoint (RFC 6749 §2.3.1). */
+export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
+
+/** Options of the one-shot {@link requestToken} exchange. */
+export interface RequestTokenOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Default `https://oauth.twilio.com/v2/token`. Must be `https:` unless the host is loopback. */
+  tokenUrl?: string;
+  /** Optional OAuth scope, sent as `scope` when set. */
+  scope?: string;
+  /** Default `client_secret_post` (what Twilio documents). */
+  clientAuthMethod?: ClientAuthMethod;
+  /** Default `globalThis.fetch`. */
+  fetch?: typeof globalThis.fetch;
+  /** Per-attempt timeout. Default 10 000. */
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** Cancels the whole exchange, including backoff waits. */
+  signal?: AbortSignal;
+  /** Clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  onEvent?: (event: TokenEvent) => void;
+}
+
+/** Options of a {@link TokenManager}. */
+export interface TokenManagerOptions extends Omit<RequestTokenOptions, 'signal'> {
+  /** Default: a new {@link MemoryTokenStore}. */
+  store?: TokenStore;
+  /** A token this close to expiry is treated as expired. Default 60, clamped to half the token lifetime. */
+  expiryBufferSeconds?: number;
+  /** A token this close to expiry is served while one background refresh runs. Default 300, clamped to half the token lifetime. */
+  refreshAheadSeconds?: number;
+  /** Hosts `fetch()` may send the bearer to. `*.example.com` matches subdomains. Default `["*.twilio.com"]`. */
+  allowedHosts?: readonly string[];
+  /** With a store that has `acquireLock`: how long to wait for another process to fill the store. Default 5 000. */
+  lockWaitMs?: number;
+}
+
+/** Options of {@link TokenManager.getToken}. */
+export interface GetTokenOptions {
+  /** Ignore the cached token and fetch a new one (shared with any request already in flight). */
+  forceRefresh?: boolean;
+}
+
+/** Stable error codes of {@link TokenRequestError}. OAuth `error` values pass through as sent. */
+export type TokenErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'timeout'
+  | 'network_error'
+  | 'server_error'
+  | 'rate_limited'
+  | 'invalid_response'
+  | 'aborted'
+  | (string & {});
+
+/** Freshness of the held token. */
+export type TokenState = 'fresh' | 'stale' | 'expired';
+
+/** What may be said about the held token without revealing it. */
+export interface TokenInfo {
+  readonly expiresAt: number;
+  readonly state: TokenState;
+}
+
+interface EventBase {
+  /** The credential key (token URL + client id [+ scope]); never holds the secret. */
+  readonly key: string;
+  /** Epoch ms, from the manager's clock. */
+  readonly time: number;
+}
+
+/** Events emitted through `onEvent`. None carries a secret or a token. */
+export type TokenEvent =
+  | (EventBase & { readonly type: 'token.requested'; readonly attempt: number })
+  | (EventBase & {
+      readonly type: 'token.issued';
+      readonly expiresAt: number;
+      readonly attempts: number;
+      readonly durationMs: number;
+    })
+  | (EventBase & {
+      readonly type: 'token.refresh_failed';
+      readonly error: Error;
+      /** True when a still-valid token keeps being served. */
+      readonly servingStale: boolean;
+    })
+  | (EventBase & { readonly type: 'token.served_stale'; readonly expiresAt: number })
+  | (EventBase & { readonly type: 'cache.hit'; readonly state: 'fresh' | 'stale'; readonly source: 'memory' | 'store' })
+  | (EventBase & {
+      readonly type: 'cache.miss';
+      readonly reason: 'empty' | 'expired' | 'forced' | 'invalidated';
+    })
+  | (EventBase & {
+      readonly type: 'store.error';
+      readonly operation: 'get' | 'set' | 'delete' | 'lock';
+      readonly error: Error;
+    });
+
+/** The three members every adapter exposes (`req.twilio`, `c.var.twilio`, the Nest service). */
+export interface TokenHandle {
+  getToken(options?: GetTokenOptions): Promise<AccessToken>;
+  /** `"Bearer <token>"`. */
+  getAuthorizationHeader(): Promise<string>;
+  /** `fetch` with the bearer added, for allowed hosts only; retries once on 401 with a new token. */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+}
