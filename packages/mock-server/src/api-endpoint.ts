@@ -1,0 +1,195 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerContext } from './context.js';
+import { applyFault, type FaultBodies, padJson } from './fault-response.js';
+import {
+  mediaType,
+  readBody,
+  requestPath,
+  requestQuery,
+  sendJson,
+  sendTwilioError,
+  twilioError,
+} from './http.js';
+import type { TokenClaims } from './jwt.js';
+import { MAX_BODY_CHARS } from './messages.js';
+import { ACCOUNT_SID_PATTERN } from './options.js';
+
+/** Every path under this prefix belongs to the REST API (and to the `api` fault). */
+export const API_PREFIX = '/2010-04-01/';
+
+const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 1000;
+const INVALID_PARAMETER = 20422;
+
+type BearerCheck =
+  | { readonly ok: true; readonly claims: TokenClaims }
+  | { readonly ok: false; readonly presented: boolean; readonly message: string };
+
+function checkBearer(ctx: ServerContext, req: IncomingMessage): BearerCheck {
+  const [scheme = '', token = ''] = (req.headers.authorization ?? '').trim().split(/\s+/, 2);
+  if (scheme.toLowerCase() !== 'bearer' || token === '') {
+    return {
+      ok: false,
+      presented: false,
+      message: 'Authentication required: send a bearer token.',
+    };
+  }
+  const result = ctx.signer.verify(token, ctx.now());
+  if (result.ok) return result;
+  const message =
+    result.reason === 'expired' ? 'The access token has expired.' : 'The access token is invalid.';
+  return { ok: false, presented: true, message };
+}
+
+function rejectUnauthenticated(res: ServerResponse, check: BearerCheck & { ok: false }): void {
+  // RFC 6750 §3.1: no error code when the request carried no token at all.
+  const challenge = check.presented
+    ? `Bearer realm="Twilio API", error="invalid_token", error_description="${check.message}"`
+    : 'Bearer realm="Twilio API"';
+  sendTwilioError(res, 401, 20003, check.message, { 'WWW-Authenticate': challenge });
+}
+
+const TWILIO_CODES: Record<number, number> = { 401: 20003, 429: 20429 };
+
+const apiFaultBodies: FaultBodies = {
+  headers: {},
+  malformed: () => '{"first_page_uri":"/2010-04-01/Accounts/","end":0,"previous_page_uri":nu',
+  oversized: () =>
+    padJson({ messages: [], page: 0, page_size: DEFAULT_PAGE_SIZE, start: 0, end: 0 }),
+  clientError: (status) => ({
+    body: JSON.stringify(
+      twilioError(
+        status,
+        TWILIO_CODES[status] ?? 20000 + status,
+        `Injected fault: HTTP ${status}.`,
+      ),
+    ),
+    contentType: 'application/json; charset=utf-8',
+  }),
+};
+
+/** Parses a non-negative integer query parameter; `undefined` when it is not one. */
+function integerParam(query: URLSearchParams, name: string, fallback: number): number | undefined {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  return /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+}
+
+function listMessages(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  accountSid: string,
+): void {
+  const query = requestQuery(req);
+  const pageSize = integerParam(query, 'PageSize', DEFAULT_PAGE_SIZE);
+  if (pageSize === undefined || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    sendTwilioError(res, 400, INVALID_PARAMETER, `PageSize must be from 1 to ${MAX_PAGE_SIZE}.`);
+    return;
+  }
+  const page = integerParam(query, 'Page', 0);
+  if (page === undefined) {
+    sendTwilioError(res, 400, INVALID_PARAMETER, 'Page must be a non-negative integer.');
+    return;
+  }
+  const base = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+  const pageUri = (n: number): string => `${base}?PageSize=${pageSize}&Page=${n}`;
+  const result = ctx.messages.page(accountSid, page, pageSize);
+  sendJson(res, 200, {
+    first_page_uri: pageUri(0),
+    end: result.start + Math.max(result.messages.length - 1, 0),
+    previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+    messages: result.messages,
+    uri: pageUri(page),
+    page_size: pageSize,
+    start: result.start,
+    next_page_uri: result.hasNext ? pageUri(page + 1) : null,
+    page,
+  });
+}
+
+function createMessage(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  accountSid: string,
+  body: Buffer,
+): void {
+  if (mediaType(req) !== 'application/x-www-form-urlencoded') {
+    sendTwilioError(
+      res,
+      400,
+      INVALID_PARAMETER,
+      'The request body must be application/x-www-form-urlencoded.',
+    );
+    return;
+  }
+  const form = new URLSearchParams(body.toString('utf8'));
+  const to = form.get('To');
+  const from = form.get('From') || null;
+  const messagingServiceSid = form.get('MessagingServiceSid') || null;
+  const text = form.get('Body');
+  if (!to) {
+    sendTwilioError(res, 400, 21604, "A 'To' phone number is required.");
+    return;
+  }
+  if (!from && !messagingServiceSid) {
+    sendTwilioError(res, 400, 21603, "A 'From' phone number is required.");
+    return;
+  }
+  if (!text) {
+    sendTwilioError(res, 400, 21602, 'Message body is required.');
+    return;
+  }
+  if ([...text].length > MAX_BODY_CHARS) {
+    sendTwilioError(
+      res,
+      400,
+      21617,
+      `The concatenated message body exceeds the ${MAX_BODY_CHARS} character limit.`,
+    );
+    return;
+  }
+  const message = ctx.messages.create(
+    accountSid,
+    { to, from, messagingServiceSid, body: text },
+    ctx.now(),
+  );
+  sendJson(res, 201, message);
+}
+
+/** The REST API slice: `GET|POST /2010-04-01/Accounts/{AccountSid}/Messages.json`. */
+export async function handleApi(
+  ctx: ServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const read = await readBody(req);
+  const auth = checkBearer(ctx, req);
+  ctx.stats.apiRequest(auth.ok ? auth.claims.sub : undefined);
+  if (!read.ok) {
+    if (read.reason === 'too_large') {
+      sendTwilioError(res, 413, 20413, 'The request body is too large.', { Connection: 'close' });
+    }
+    return;
+  }
+  const fault = ctx.faults.take('api');
+  if (fault && (await applyFault(fault, req, res, apiFaultBodies, ctx.sleep)) === 'answered') {
+    return;
+  }
+  if (!auth.ok) {
+    ctx.stats.apiRejected();
+    rejectUnauthenticated(res, auth);
+    return;
+  }
+  const match = MESSAGES_PATH.exec(requestPath(req));
+  const accountSid = match?.[1];
+  if (accountSid === undefined || !ACCOUNT_SID_PATTERN.test(accountSid)) {
+    sendTwilioError(res, 404, 20404, 'The requested resource was not found.');
+    return;
+  }
+  if (req.method === 'GET') listMessages(ctx, req, res, accountSid);
+  else if (req.method === 'POST') createMessage(ctx, req, res, accountSid, read.body);
+  else sendTwilioError(res, 405, 20004, 'Method not allowed.', { Allow: 'GET, POST' });
+}

@@ -1,0 +1,19 @@
+import type { FaultState } from './faults.js';
+import type { TokenSigner } from './jwt.js';
+import type { MessageStore } from './messages.js';
+import type { StatsCounter } from './stats.js';
+
+/** What the request handlers share with the server. */
+export interface ServerContext {
+  /** Secrets by client id. */
+  readonly clients: ReadonlyMap<string, string>;
+  readonly tokenTtlSeconds: number;
+  readonly signer: TokenSigner;
+  readonly stats: StatsCounter;
+  readonly faults: FaultState;
+  readonly messages: MessageStore;
+  /** The server clock, epoch milliseconds. */
+  now(): number;
+  /** Waits `ms`; resolves `false` instead when the server closes first. */
+  sleep(ms: number): Promise<boolean>;
+}

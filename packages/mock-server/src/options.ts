@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import type { MockClient, MockServerOptions } from './types.js';
+
+/** Options with every default filled in. */
+export interface ResolvedOptions {
+  readonly port: number;
+  readonly host: string;
+  readonly clients: readonly MockClient[];
+  readonly tokenTtlSeconds: number;
+  readonly accountSid: string;
+  readonly now: () => number;
+}
+
+export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
+
+const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
+
+/** A random `AC` + 32 hex account SID. */
+export const generateAccountSid = (): string => `AC${hex(16)}`;
+
+/** A random client: id `OQ` + 32 hex (the shape of Twilio OAuth client ids), 43-char secret. */
+export const generateClient = (): MockClient => ({
+  clientId: `OQ${hex(16)}`,
+  clientSecret: randomBytes(32).toString('base64url'),
+});
+
+const fail = (option: string, requirement: string): never => {
+  throw new TypeError(`Invalid option "${option}": ${requirement}`);
+};
+
+const isPositiveInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+function resolveClients(clients: unknown): readonly MockClient[] {
+  if (clients === undefined) return [generateClient()];
+  if (!Array.isArray(clients) || clients.length === 0) {
+    return fail('clients', 'must be a non-empty array of { clientId, clientSecret }');
+  }
+  const seen = new Set<string>();
+  return clients.map((client: unknown, index): MockClient => {
+    const where = `clients[${index}]`;
+    if (typeof client !== 'object' || client === null) {
+      return fail(where, 'must be an object { clientId, clientSecret }');
+    }
+    const { clientId, clientSecret } = client as Record<string, unknown>;
+    if (typeof clientId !== 'string' || clientId.length === 0) {
+      return fail(`${where}.clientId`, 'must be a non-empty string');
+    }
+    // The secret itself is never echoed, only what is wrong with it.
+    if (typeof clientSecret !== 'string' || clientSecret.length === 0) {
+      return fail(`${where}.clientSecret`, 'must be a non-empty string');
+    }
+    if (seen.has(clientId)) return fail(`${where}.clientId`, 'is a duplicate');
+    seen.add(clientId);
+    return Object.freeze({ clientId, clientSecret });
+  });
+}
+
+/**
+ * Fills in defaults and validates options, without mutating the caller's object.
+ *
+ * @throws {TypeError} naming the first invalid option.
+ */
+export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) fail('options', 'must be an object');
+  const {
+    port = 0,
+    host = '127.0.0.1',
+    tokenTtlSeconds = 3600,
+    accountSid = generateAccountSid(),
+    now = Date.now,
+  } = options;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    fail('port', 'must be an integer from 0 to 65535');
+  }
+  if (typeof host !== 'string' || host.length === 0) fail('host', 'must be a non-empty string');
+  if (!isPositiveInteger(tokenTtlSeconds)) {
+    fail('tokenTtlSeconds', 'must be a positive integer (seconds)');
+  }
+  if (typeof accountSid !== 'string' || !ACCOUNT_SID_PATTERN.test(accountSid)) {
+    fail('accountSid', 'must be "AC" followed by 32 hex digits');
+  }
+  if (typeof now !== 'function') fail('now', 'must be a function returning epoch milliseconds');
+  return {
+    port,
+    host,
+    clients: Object.freeze(resolveClients(options.clients)),
+    tokenTtlSeconds,
+    accountSid,
+    now,
+  };
+}

@@ -1,0 +1,146 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ADMIN_PREFIX, handleAdmin } from './admin-endpoint.js';
+import { API_PREFIX, handleApi } from './api-endpoint.js';
+import type { ServerContext } from './context.js';
+import { FaultState } from './faults.js';
+import { requestPath, sendJson, twilioError } from './http.js';
+import { TokenSigner } from './jwt.js';
+import { MessageStore } from './messages.js';
+import { resolveOptions } from './options.js';
+import { StatsCounter } from './stats.js';
+import { handleToken, TOKEN_PATH } from './token-endpoint.js';
+import type { MockServer, MockServerOptions } from './types.js';
+
+// Wildcard binds are reachable on loopback; the URL must name an address a client can dial.
+const urlHost = (host: string, family: string): string => {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return family === 'IPv6' || host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
+};
+
+/**
+ * Starts a local emulator of Twilio's Token API (`POST /v2/token`, client credentials) and of the
+ * Messages API (`GET|POST /2010-04-01/Accounts/{AccountSid}/Messages.json`), with fault injection,
+ * counters and admin endpoints under `/__mock/`. It imports nothing but Node built-ins and logs
+ * nothing.
+ *
+ * @param options all optional; clients and the account SID are generated when omitted.
+ * @returns the running server; call `close()` (or `await using`) when done.
+ * @throws {TypeError} when an option is invalid (the message names it, never a secret).
+ * @throws the listen error (e.g. `EADDRINUSE`) when the port cannot be bound.
+ * @example
+ * import { startMockServer, type MockServer } from '@twilio-oauth/mock-server';
+ *
+ * let server: MockServer;
+ * beforeAll(async () => { server = await startMockServer({ tokenTtlSeconds: 600 }); });
+ * afterAll(() => server.close());
+ *
+ * test('gets a token', async () => {
+ *   const [{ clientId, clientSecret }] = server.clients;
+ *   const res = await fetch(server.tokenUrl, {
+ *     method: 'POST',
+ *     body: new URLSearchParams({
+ *       grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret,
+ *     }),
+ *   });
+ *   expect(res.status).toBe(200);
+ * });
+ */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const resolved = resolveOptions(options);
+  let now = resolved.now;
+  const sleeps = new Set<() => void>();
+  const stats = new StatsCounter(resolved.clients.map((client) => client.clientId));
+  const faults = new FaultState();
+  const messages = new MessageStore();
+
+  const server = createServer({ keepAlive: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(resolved.port, resolved.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${urlHost(resolved.host, address.family)}:${address.port}`;
+
+  const ctx: ServerContext = {
+    clients: new Map(resolved.clients.map((client) => [client.clientId, client.clientSecret])),
+    tokenTtlSeconds: resolved.tokenTtlSeconds,
+    signer: new TokenSigner(url),
+    stats,
+    faults,
+    messages,
+    now: () => now(),
+    sleep: (ms) =>
+      new Promise<boolean>((resolve) => {
+        const cancel = (): void => {
+          clearTimeout(timer);
+          sleeps.delete(cancel);
+          resolve(false);
+        };
+        const timer = setTimeout(() => {
+          sleeps.delete(cancel);
+          resolve(true);
+        }, ms);
+        sleeps.add(cancel);
+      }),
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const cancel of [...sleeps]) cancel();
+      // Idle keep-alive sockets and hung requests would otherwise keep close() waiting forever.
+      server.closeAllConnections();
+    });
+    return closing;
+  };
+
+  const mock: MockServer = {
+    url,
+    tokenUrl: `${url}${TOKEN_PATH}`,
+    apiBaseUrl: url,
+    port: address.port,
+    accountSid: resolved.accountSid,
+    clients: resolved.clients,
+    stats: () => stats.snapshot(),
+    setFaults: (next) => faults.set(next),
+    faults: () => faults.current(),
+    reset: () => {
+      stats.reset();
+      faults.clear();
+      messages.clear();
+    },
+    revokeTokens: () => ctx.signer.rotate(),
+    setClock: (clock) => {
+      if (typeof clock !== 'function') {
+        throw new TypeError('Invalid argument "now": must be a function returning epoch ms');
+      }
+      now = clock;
+    },
+    messages: (accountSid = resolved.accountSid) => messages.list(accountSid),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = requestPath(req);
+    if (path === TOKEN_PATH) await handleToken(ctx, req, res);
+    else if (path.startsWith(API_PREFIX)) await handleApi(ctx, req, res);
+    else if (path.startsWith(ADMIN_PREFIX)) await handleAdmin(mock, req, res);
+    else sendJson(res, 404, twilioError(404, 20404, 'The requested resource was not found.'));
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch(() => {
+      // A bug in a handler must not take the test run down; the client sees a 500.
+      sendJson(res, 500, twilioError(500, 20500, 'Internal server error.'));
+    });
+  });
+
+  return mock;
+}

@@ -1,0 +1,199 @@
+/**
+ * A client registered with the mock Token API: the `client_id` / `client_secret` pair it accepts.
+ *
+ * @example
+ * const client: MockClient = { clientId: 'OQtest', clientSecret: 's3cret' };
+ */
+export interface MockClient {
+  /** The OAuth `client_id`. Appears in stats and in the `sub` claim of issued tokens. */
+  readonly clientId: string;
+  /** The OAuth `client_secret`. Never logged or returned by the server. */
+  readonly clientSecret: string;
+}
+
+/**
+ * Options of {@link startMockServer}. Every field is optional.
+ *
+ * @example
+ * const server = await startMockServer({ tokenTtlSeconds: 120 });
+ */
+export interface MockServerOptions {
+  /** TCP port to listen on. Default `0` (a free port chosen by the OS). */
+  readonly port?: number;
+  /** Interface to bind. Default `'127.0.0.1'`. */
+  readonly host?: string;
+  /**
+   * Clients the Token API accepts. Default: one generated client
+   * (`clientId` `OQ` + 32 hex, random secret), readable on {@link MockServer.clients}.
+   */
+  readonly clients?: readonly MockClient[];
+  /** Lifetime of issued tokens (`expires_in`), in seconds. Default `3600`. */
+  readonly tokenTtlSeconds?: number;
+  /**
+   * The account SID reported on {@link MockServer.accountSid} for convenience. Default: a random
+   * `AC` + 32 hex. The REST API accepts any well-formed account SID, not only this one.
+   */
+  readonly accountSid?: string;
+  /** The server's clock in epoch milliseconds, used for `iat`/`exp` and dates. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/**
+ * One injected fault, applied to the next `times` requests of its endpoint (or until cleared).
+ * Each request that reaches the endpoint consumes one of `times`, even when the fault only
+ * overrides fields of a successful answer that the request did not get.
+ *
+ * Order of application: `delayMs` first (then the request goes on), then the first of `hang`,
+ * `reset`, `body`, `malformed`, `oversized`, `status`; `tokenType` / `expiresIn` only change an
+ * otherwise successful token response.
+ *
+ * @example
+ * server.setFaults({ token: { status: 503, times: 2 } }); // two 503 pages, then normal answers
+ * server.setFaults({ api: { status: 429, retryAfterSeconds: 1 } }); // until cleared
+ * server.setFaults({}); // clears every fault
+ */
+export interface Fault {
+  /**
+   * Answer with this HTTP status (200–599): 5xx as a plain HTML error page, 429 as a rate-limit
+   * answer (token endpoint: plain text; REST API: Twilio error JSON), other 4xx as an error JSON
+   * (token endpoint: RFC 6749 `error`; REST API: Twilio `code`/`message`), below 400 an empty body.
+   * With `body`, `malformed` or `oversized` it sets the status of that answer instead (default 200).
+   */
+  readonly status?: number;
+  /** Adds a `Retry-After: <seconds>` header to the faulted answer. */
+  readonly retryAfterSeconds?: number;
+  /** Waits this many milliseconds before answering (then normally, or with the other fields). */
+  readonly delayMs?: number;
+  /** Never answers: the request stays open until the client gives up or the server closes. */
+  readonly hang?: boolean;
+  /** Resets the connection (TCP RST) without answering. */
+  readonly reset?: boolean;
+  /** Answers with truncated, unparseable JSON (`Content-Type: application/json`). */
+  readonly malformed?: boolean;
+  /** Answers with a valid-looking JSON body of about 100 KiB (more than 64 KiB). */
+  readonly oversized?: boolean;
+  /** Applies to this many requests, then clears itself. Default: until cleared with `setFaults`. */
+  readonly times?: number;
+  /** Token endpoint only: the `token_type` of an otherwise successful response. */
+  readonly tokenType?: string;
+  /**
+   * Token endpoint only: the `expires_in` of an otherwise successful response; `null` leaves the
+   * field out.
+   */
+  readonly expiresIn?: number | string | null;
+  /** Answers with this raw body (with `status`, default 200). */
+  readonly body?: string;
+  /** `Content-Type` of a `body` answer. Default `'application/json'`. */
+  readonly contentType?: string;
+}
+
+/**
+ * The faults in force, per endpoint: `token` (`POST /v2/token`) and `api` (the REST API under
+ * `/2010-04-01/`). Passing `{}` to `setFaults` clears both.
+ */
+export interface Faults {
+  /** Fault for the Token API. */
+  readonly token?: Fault;
+  /** Fault for the REST API. */
+  readonly api?: Fault;
+}
+
+/** Counters of one client, within {@link MockStats.byClient}. */
+export interface MockClientStats {
+  /** Token requests that named this client (valid or not, faulted or not). */
+  readonly tokenRequests: number;
+  /** Tokens issued to this client. */
+  readonly tokensIssued: number;
+  /** REST API requests carrying a valid token of this client. */
+  readonly apiRequests: number;
+}
+
+/**
+ * What reached the server since it started or since the last `reset()`.
+ *
+ * @example
+ * expect(server.stats().tokensIssued).toBe(1);
+ */
+export interface MockStats {
+  /** Every request to `/v2/token`, including failed and faulted ones. */
+  readonly tokenRequests: number;
+  /** Successful token responses. */
+  readonly tokensIssued: number;
+  /** Every request to the REST API, including rejected and faulted ones. */
+  readonly apiRequests: number;
+  /** REST API requests answered 401 because the bearer token was missing or not valid. */
+  readonly rejectedApiRequests: number;
+  /** Counters per configured client id (every configured client is listed, even at zero). */
+  readonly byClient: Readonly<Record<string, MockClientStats>>;
+}
+
+/** A message resource, as the Messages API returns it (Twilio's JSON field names). */
+export interface MockMessage {
+  readonly sid: string;
+  readonly account_sid: string;
+  readonly api_version: '2010-04-01';
+  readonly to: string;
+  readonly from: string | null;
+  readonly messaging_service_sid: string | null;
+  readonly body: string;
+  readonly status: 'queued';
+  readonly direction: 'outbound-api';
+  readonly num_segments: string;
+  readonly num_media: string;
+  readonly price: null;
+  readonly price_unit: 'USD';
+  readonly error_code: null;
+  readonly error_message: null;
+  readonly date_created: string;
+  readonly date_updated: string;
+  readonly date_sent: null;
+  readonly uri: string;
+  readonly subresource_uris: { readonly media: string };
+}
+
+/**
+ * A running mock server, returned by {@link startMockServer}.
+ *
+ * @example
+ * const server = await startMockServer();
+ * const [client] = server.clients;
+ * // point the code under test at server.tokenUrl and server.apiBaseUrl
+ * await server.close();
+ */
+export interface MockServer extends AsyncDisposable {
+  /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
+  readonly url: string;
+  /** Token API URL: `${url}/v2/token`. */
+  readonly tokenUrl: string;
+  /** REST API base URL (same as `url`); append `/2010-04-01/Accounts/{AccountSid}/Messages.json`. */
+  readonly apiBaseUrl: string;
+  /** The port the server listens on. */
+  readonly port: number;
+  /** The configured or generated account SID. */
+  readonly accountSid: string;
+  /** The configured or generated clients. */
+  readonly clients: readonly MockClient[];
+  /** A snapshot of the counters. */
+  stats(): MockStats;
+  /**
+   * Replaces every fault with `faults` (`{}` clears them all).
+   *
+   * @throws {TypeError} when a field is unknown or has the wrong type or range.
+   */
+  setFaults(faults: Faults): void;
+  /** The faults still in force (with `times` counting down). */
+  faults(): Faults;
+  /** Clears counters, faults and stored messages. Issued tokens stay valid. */
+  reset(): void;
+  /** Makes every token issued so far invalid: the REST API answers 401 to them. */
+  revokeTokens(): void;
+  /** Replaces the server clock (epoch milliseconds), e.g. to move past a token's expiry. */
+  setClock(now: () => number): void;
+  /** Messages stored for an account (default {@link accountSid}), newest first. */
+  messages(accountSid?: string): readonly MockMessage[];
+  /**
+   * Stops listening and destroys every connection, including idle keep-alive sockets and hung or
+   * delayed requests. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
