@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `terminus` is its own entry so the main one never imports the optional @nestjs/terminus peer.
+  entry: ['src/index.ts', 'src/terminus.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   fixedExtension: true,

@@ -1,0 +1,78 @@
+import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
+import type { TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
+
+/**
+ * Credentials and tuning for a `TokenManager` that the module creates at bootstrap and closes on
+ * application shutdown. These are core's `TokenManagerOptions`: `clientId` and `clientSecret` are
+ * required; `tokenUrl` defaults to Twilio's, `allowedHosts` to `["*.twilio.com"]`, `timeoutMs` to
+ * 10 000, `retry.maxAttempts` to 3 (see `@twilio-oauth/core` for every default).
+ */
+export type TwilioOAuthManagerOptions = TokenManagerOptions & { manager?: never };
+
+/**
+ * A `TokenManager` created elsewhere and shared with this module (e.g. with the Express or Hono
+ * adapter in the same process). Whoever created it owns it: the module does not close it.
+ */
+export type TwilioOAuthSharedManagerOptions = { manager: TokenManager } & {
+  [K in keyof TokenManagerOptions]?: never;
+};
+
+/**
+ * What `TwilioOAuthModule.forRoot()` takes, or what a `forRootAsync()` factory returns:
+ * either token manager options, or `{ manager }` to share an existing `TokenManager`.
+ *
+ * @example
+ * ```ts
+ * const options: TwilioOAuthModuleOptions = {
+ *   clientId: process.env.TWILIO_CLIENT_ID!,
+ *   clientSecret: process.env.TWILIO_CLIENT_SECRET!,
+ * };
+ * ```
+ */
+export type TwilioOAuthModuleOptions = TwilioOAuthManagerOptions | TwilioOAuthSharedManagerOptions;
+
+/**
+ * Module-level settings that sit beside the options in `forRoot()` / `forRootAsync()`.
+ */
+export interface TwilioOAuthModuleExtras {
+  /**
+   * Register the module globally, so `TwilioOAuthService` can be injected in every module without
+   * importing `TwilioOAuthModule` there. Default `false`.
+   */
+  isGlobal?: boolean;
+}
+
+/**
+ * Argument of `TwilioOAuthModule.forRoot()`: the module options plus `isGlobal`.
+ */
+export type TwilioOAuthModuleForRootOptions = TwilioOAuthModuleOptions & TwilioOAuthModuleExtras;
+
+/**
+ * A class that supplies the module options, for `forRootAsync({ useClass })` or
+ * `forRootAsync({ useExisting })`.
+ *
+ * @example
+ * ```ts
+ * @Injectable()
+ * class TwilioConfig implements TwilioOAuthOptionsFactory {
+ *   constructor(private readonly config: ConfigService) {}
+ *   createTwilioOAuthOptions() {
+ *     return {
+ *       clientId: this.config.getOrThrow('TWILIO_CLIENT_ID'),
+ *       clientSecret: this.config.getOrThrow('TWILIO_CLIENT_SECRET'),
+ *     };
+ *   }
+ * }
+ * ```
+ */
+export interface TwilioOAuthOptionsFactory {
+  createTwilioOAuthOptions(): TwilioOAuthModuleOptions | Promise<TwilioOAuthModuleOptions>;
+}
+
+/**
+ * Argument of `TwilioOAuthModule.forRootAsync()`: `imports`, and one of `useFactory` (with
+ * `inject`), `useClass` or `useExisting`; plus `isGlobal`.
+ */
+export interface TwilioOAuthModuleAsyncOptions
+  extends ConfigurableModuleAsyncOptions<TwilioOAuthModuleOptions, 'createTwilioOAuthOptions'>,
+    TwilioOAuthModuleExtras {}
