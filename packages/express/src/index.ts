@@ -1,0 +1,9 @@
+export type { AccessToken, TokenHandle, TokenManagerOptions } from '@twilio-oauth/core';
+export { TwilioOAuthHttpError, twilioOAuthErrorHandler } from './errors';
+export { twilioOAuth } from './middleware';
+export type {
+  TwilioOAuthConfig,
+  TwilioOAuthManagerOptions,
+  TwilioOAuthMiddleware,
+  TwilioOAuthOptionsFactory,
+} from './types';

@@ -1,0 +1,53 @@
+import type { TokenHandle, TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
+import type { Request, RequestHandler } from 'express';
+
+declare global {
+  // Declaration merging is how Express types additions to `req`: importing this
+  // package is enough to make `req.twilio` typed in every handler.
+  namespace Express {
+    interface Request {
+      /**
+       * Twilio OAuth tokens for this request, set by `twilioOAuth()`: `getToken()`,
+       * `getAuthorizationHeader()` and an authenticated `fetch()`. Lazy: nothing is
+       * requested until a method is called. Token failures reject with a
+       * `TwilioOAuthHttpError` (status 502 or 503).
+       */
+      twilio: TokenHandle;
+    }
+  }
+}
+
+/**
+ * Shares a `TokenManager` you created yourself, e.g. one backed by a Redis store
+ * or also used outside HTTP requests. The middleware never closes it.
+ */
+export interface TwilioOAuthManagerOptions {
+  /** The manager every request's `req.twilio` delegates to. */
+  manager: TokenManager;
+}
+
+/**
+ * Computes the manager options for a request, e.g. per-tenant credentials picked
+ * from a header or the authenticated user. Called at most once per request, and
+ * only when the request uses `req.twilio`. Managers are shared per credential key
+ * (token URL + client id [+ scope]) across requests, at most 100 of them (least
+ * recently used are closed). Return stable values (no new `fetch` or `store` per
+ * call): options that differ for the same credential key replace its manager.
+ */
+export type TwilioOAuthOptionsFactory = (req: Request) => TokenManagerOptions;
+
+/** Everything {@link twilioOAuth} accepts. */
+export type TwilioOAuthConfig =
+  | TokenManagerOptions
+  | TwilioOAuthManagerOptions
+  | TwilioOAuthOptionsFactory;
+
+/** The middleware returned by {@link twilioOAuth}: an Express `RequestHandler` with a `close()`. */
+export interface TwilioOAuthMiddleware extends RequestHandler {
+  /**
+   * Closes what the middleware created: the manager built from static options, or
+   * every manager of the function form. A manager passed as `{ manager }` is left
+   * open (it is yours). Later `req.twilio` calls reject.
+   */
+  close(): Promise<void>;
+}
