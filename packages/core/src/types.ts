@@ -146,7 +146,11 @@ export type TokenEvent =
       readonly servingStale: boolean;
     })
   | (EventBase & { readonly type: 'token.served_stale'; readonly expiresAt: number })
-  | (EventBase & { readonly type: 'cache.hit'; readonly state: 'fresh' | 'stale'; readonly source: 'memory' | 'store' })
+  | (EventBase & {
+      readonly type: 'cache.hit';
+      readonly state: 'fresh' | 'stale';
+      readonly source: 'memory' | 'store';
+    })
   | (EventBase & {
       readonly type: 'cache.miss';
       readonly reason: 'empty' | 'expired' | 'forced' | 'invalidated';

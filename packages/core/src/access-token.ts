@@ -1,0 +1,38 @@
+import { INSPECT } from './errors';
+import type { AccessToken } from './types';
+
+const REDACTED = '[redacted]';
+
+/**
+ * The {@link AccessToken} handed to callers. `accessToken` is a plain readable
+ * property, but `JSON.stringify`, `util.inspect` and `String()` show
+ * `[redacted]` in its place, so logging the object does not leak the bearer.
+ */
+class RedactedToken implements AccessToken {
+  readonly accessToken: string;
+  readonly tokenType: string;
+  readonly expiresAt: number;
+
+  constructor(accessToken: string, expiresAt: number) {
+    this.accessToken = accessToken;
+    this.tokenType = 'Bearer';
+    this.expiresAt = expiresAt;
+    Object.freeze(this);
+  }
+
+  toJSON() {
+    return { accessToken: REDACTED, tokenType: this.tokenType, expiresAt: this.expiresAt };
+  }
+
+  toString() {
+    return `${this.tokenType} ${REDACTED}`;
+  }
+
+  [INSPECT]() {
+    return `AccessToken ${JSON.stringify(this)}`;
+  }
+}
+
+/** Creates the frozen, self-redacting {@link AccessToken} returned to callers. */
+export const createAccessToken = (accessToken: string, expiresAt: number): AccessToken =>
+  new RedactedToken(accessToken, expiresAt);

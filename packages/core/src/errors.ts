@@ -1,0 +1,151 @@
+import type { TokenErrorCode } from './types';
+
+/** Node's `util.inspect` hook, reached without importing `node:util`. */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
+/**
+ * Base class of every error thrown by `@twilio-oauth/core`. Messages never hold
+ * a client secret or a token.
+ */
+export class TwilioOAuthError extends Error {
+  /** Stable machine-readable code, e.g. `invalid_client`, `timeout`, `closed`. */
+  readonly code: string;
+
+  /**
+   * @param code - stable code, see {@link TwilioOAuthError.code}.
+   * @param message - human-readable, must not contain a secret or a token.
+   */
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TwilioOAuthError';
+    this.code = code;
+  }
+
+  /** What `JSON.stringify` shows: name, code and message (plus the subclass's safe fields). */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, code: this.code, message: this.message };
+  }
+
+  /** Keeps `util.inspect` / `console.log` to the same safe fields plus the stack. */
+  [INSPECT](): string {
+    return `${this.stack} ${JSON.stringify(this)}`;
+  }
+}
+
+/**
+ * A token request failed. `retryable` says whether trying again later may help
+ * (timeouts, network errors, 5xx, 429); OAuth errors such as `invalid_client`
+ * are final.
+ *
+ * @example
+ * try { await manager.getToken(); } catch (e) {
+ *   if (e instanceof TokenRequestError && e.code === 'invalid_client') rotateCredentials();
+ * }
+ */
+export class TokenRequestError extends TwilioOAuthError {
+  declare readonly code: TokenErrorCode;
+  /** HTTP status of the token endpoint's answer, when there was one. */
+  readonly status: number | undefined;
+  /** True for timeouts, network errors, 5xx and 429. */
+  readonly retryable: boolean;
+  /** How many HTTP attempts were made before giving up. */
+  attempts: number;
+
+  constructor(
+    code: TokenErrorCode,
+    message: string,
+    options: { status?: number; retryable?: boolean; attempts?: number; cause?: unknown } = {},
+  ) {
+    super(code, message, options);
+    this.name = 'TokenRequestError';
+    this.status = options.status;
+    this.retryable = options.retryable ?? false;
+    this.attempts = options.attempts ?? 1;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    const { status, retryable, attempts } = this;
+    return { ...super.toJSON(), status, retryable, attempts };
+  }
+}
+
+/**
+ * An option passed to {@link TokenManager} or {@link requestToken} is missing or
+ * invalid. Thrown at construction; the message names the option, never its value.
+ */
+export class InvalidOptionsError extends TwilioOAuthError {
+  /** Name of the offending option, e.g. `clientSecret` or `retry.maxAttempts`. */
+  readonly option: string;
+
+  constructor(option: string, problem: string) {
+    super('invalid_option', `Invalid option "${option}": ${problem}`);
+    this.name = 'InvalidOptionsError';
+    this.option = option;
+  }
+}
+
+/**
+ * `manager.fetch()` refused to send the bearer token to a host outside
+ * `allowedHosts` (or over plain http to a non-loopback host). Nothing was sent.
+ */
+export class HostNotAllowedError extends TwilioOAuthError {
+  /** The refused host name. */
+  readonly host: string;
+
+  constructor(host: string, reason = 'is not in allowedHosts') {
+    super('host_not_allowed', `Refusing to send the bearer token to ${host}: ${reason}`);
+    this.name = 'HostNotAllowedError';
+    this.host = host;
+  }
+}
+
+const UNAVAILABLE = [
+  'timeout',
+  'network_error',
+  'server_error',
+  'rate_limited',
+  'aborted',
+  'closed',
+];
+
+const codeOf = (error: unknown): string | undefined => {
+  // Duck-typed rather than `instanceof` so errors cross the ESM/CJS dual-package boundary.
+  const e = error as TokenRequestError | undefined;
+  return e instanceof Error &&
+    (e.name === 'TokenRequestError' || (e.name === 'TwilioOAuthError' && e.code === 'closed'))
+    ? e.code
+    : undefined;
+};
+
+/**
+ * How an HTTP server should answer when getting a token failed: `503` when the
+ * token service is unavailable (timeout, network error, 5xx, 429, closed
+ * manager), `502` when the credentials were rejected or the answer was invalid,
+ * `undefined` when `error` is not a token failure.
+ *
+ * @example
+ * res.status(httpStatusForError(err) ?? 500).send(publicErrorMessage(err));
+ */
+export function httpStatusForError(error: unknown): 502 | 503 | undefined {
+  const code = codeOf(error);
+  return code === undefined ? undefined : UNAVAILABLE.includes(code) ? 503 : 502;
+}
+
+/**
+ * A short message about `error` that is safe to send to an HTTP client: it
+ * names the error code and never contains a secret or a token.
+ *
+ * @example
+ * publicErrorMessage(err); // "Twilio credentials were rejected (invalid_client)"
+ */
+export function publicErrorMessage(error: unknown): string {
+  const status = httpStatusForError(error);
+  const code = codeOf(error);
+  return status === 503
+    ? `Twilio token service unavailable (${code})`
+    : code === 'invalid_response'
+      ? 'Twilio token service sent an invalid response (invalid_response)'
+      : status
+        ? `Twilio credentials were rejected (${code})`
+        : 'Internal error';
+}

@@ -1,0 +1,60 @@
+import { num } from './options';
+import type { StoredToken, TokenStore } from './types';
+
+/**
+ * In-process {@link TokenStore}: a bounded LRU map whose entries expire after
+ * their `ttlMs`. Useful to share tokens between managers of one process; a
+ * {@link TokenManager} already keeps its own token in memory without it.
+ *
+ * @example
+ * const store = new MemoryTokenStore({ maxEntries: 100 });
+ * const manager = new TokenManager({ clientId, clientSecret, store });
+ */
+export class MemoryTokenStore implements TokenStore {
+  readonly #entries = new Map<string, { token: StoredToken; until: number }>();
+  readonly #maxEntries: number;
+
+  /**
+   * @param options.maxEntries - most credentials kept; the least recently used is dropped first. Default 1000.
+   * @throws {InvalidOptionsError} when `maxEntries` is not an integer >= 1.
+   */
+  constructor(options: { maxEntries?: number } = {}) {
+    this.#maxEntries = num('maxEntries', options.maxEntries, 1000, 1, true);
+  }
+
+  /** Number of entries held (expired ones included until next touched). */
+  get size(): number {
+    return this.#entries.size;
+  }
+
+  async get(key: string): Promise<StoredToken | undefined> {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    this.#entries.delete(key);
+    if (Date.now() >= entry.until) return undefined;
+    this.#entries.set(key, entry);
+    return entry.token;
+  }
+
+  async set(key: string, token: StoredToken, ttlMs: number): Promise<void> {
+    this.#entries.delete(key);
+    if (!(ttlMs > 0)) return;
+    this.#entries.set(key, { token, until: Date.now() + ttlMs });
+    for (const oldest of this.#entries.keys()) {
+      if (this.#entries.size <= this.#maxEntries) break;
+      this.#entries.delete(oldest);
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#entries.delete(key);
+  }
+
+  toJSON() {
+    return { name: 'MemoryTokenStore', size: this.size };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')]() {
+    return `MemoryTokenStore { size: ${this.size} }`;
+  }
+}

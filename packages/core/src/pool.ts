@@ -1,0 +1,101 @@
+import { INSPECT } from './errors';
+import { credentialKey, DEFAULT_TOKEN_URL, num } from './options';
+import { TokenManager } from './token-manager';
+import type { TokenManagerOptions, TokenStore } from './types';
+
+interface Held {
+  readonly manager: TokenManager;
+  /** Every data option, secret included; only ever compared, never shown. */
+  readonly fingerprint: string;
+  readonly store: TokenStore | undefined;
+}
+
+const fingerprintOf = (o: TokenManagerOptions) =>
+  JSON.stringify([
+    o.clientSecret,
+    o.clientAuthMethod,
+    o.timeoutMs,
+    o.retry,
+    o.expiryBufferSeconds,
+    o.refreshAheadSeconds,
+    o.allowedHosts,
+    o.lockWaitMs,
+  ]);
+
+/**
+ * A bounded LRU of {@link TokenManager}s, one per credential key, for adapters
+ * whose options are computed per request (multi-tenant apps, `c.env` on
+ * Workers). The same key with the same secret and settings reuses its manager;
+ * a changed secret or setting closes and replaces it; the least recently used
+ * manager is closed when `maxManagers` is exceeded. Functions (`fetch`, `now`,
+ * `onEvent`) are taken from the options that created the manager and do not
+ * cause a replacement.
+ *
+ * @example
+ * const pool = new TokenManagerPool({ maxManagers: 50 });
+ * const manager = pool.get({ clientId: env.TWILIO_CLIENT_ID, clientSecret: env.TWILIO_CLIENT_SECRET });
+ */
+export class TokenManagerPool {
+  readonly #managers = new Map<string, Held>();
+  readonly #maxManagers: number;
+
+  /**
+   * @param options.maxManagers - most managers kept. Default 100.
+   * @throws {InvalidOptionsError} when `maxManagers` is not an integer >= 1.
+   */
+  constructor(options: { maxManagers?: number } = {}) {
+    this.#maxManagers = num('maxManagers', options.maxManagers, 100, 1, true);
+  }
+
+  /** Number of managers held. */
+  get size(): number {
+    return this.#managers.size;
+  }
+
+  /**
+   * The manager for these options' credential, created on first use.
+   * @throws {InvalidOptionsError} as `new TokenManager(options)`.
+   */
+  get(options: TokenManagerOptions): TokenManager {
+    const key = credentialKey(
+      options?.tokenUrl ?? DEFAULT_TOKEN_URL,
+      options?.clientId,
+      options?.scope,
+    );
+    const held = this.#managers.get(key);
+    const fingerprint = fingerprintOf(options);
+    if (held && held.fingerprint === fingerprint && held.store === options.store) {
+      // Re-inserting marks it most recently used.
+      this.#managers.delete(key);
+      this.#managers.set(key, held);
+      return held.manager;
+    }
+    const manager = new TokenManager(options);
+    if (held) {
+      this.#managers.delete(key);
+      void held.manager.close();
+    }
+    this.#managers.set(key, { manager, fingerprint, store: options.store });
+    for (const [oldest, { manager: evicted }] of this.#managers) {
+      if (this.#managers.size <= this.#maxManagers) break;
+      this.#managers.delete(oldest);
+      void evicted.close();
+    }
+    return manager;
+  }
+
+  /** Closes every manager and empties the pool. */
+  async close(): Promise<void> {
+    const managers = [...this.#managers.values()];
+    this.#managers.clear();
+    await Promise.all(managers.map((held) => held.manager.close()));
+  }
+
+  toJSON() {
+    return { name: 'TokenManagerPool', size: this.size };
+  }
+
+  [INSPECT]() {
+    return `TokenManagerPool ${JSON.stringify(this)}`;
+  }
+}

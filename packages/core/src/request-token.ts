@@ -1,0 +1,272 @@
+import { createAccessToken } from './access-token';
+import { TokenRequestError } from './errors';
+import { type ExchangeConfig, exchangeConfig } from './options';
+import { delay, unref } from './timers';
+import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
+
+/** Largest token response body read, in bytes. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** A successful exchange, before it is wrapped for callers. */
+export interface Issued {
+  readonly accessToken: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+// `EventBase` fields are added by `emit`.
+type EventBody = TokenEvent extends infer E
+  ? E extends TokenEvent
+    ? Omit<E, 'key' | 'time'>
+    : never
+  : never;
+
+/** Calls `onEvent` safely: a throwing listener must not break token handling. */
+export function emit(config: ExchangeConfig, event: EventBody): void {
+  const listener = config.onEvent;
+  if (!listener) return;
+  try {
+    listener({ ...event, key: config.key, time: config.now() } as TokenEvent);
+  } catch {}
+}
+
+const fail = (code: string, message: string, status?: number, retryable = false, cause?: unknown) =>
+  new TokenRequestError(code, message, { status, retryable, cause });
+
+const invalid = (what: string, status: number) =>
+  fail('invalid_response', `Invalid token response: ${what}`, status);
+
+/** Reads at most MAX_BODY_BYTES of the body as text; `undefined` when it is larger. */
+async function readCapped(response: Response): Promise<string | undefined> {
+  const declared = Number(response.headers.get('content-length'));
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  if (declared > MAX_BODY_BYTES) {
+    reader.cancel().catch(() => {});
+    return undefined;
+  }
+  // Content-Length may be absent or lie, so count what actually arrives.
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+const parseJson = (text: string | undefined): unknown => {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    // The SyntaxError quotes the body, which may hold a token: drop it.
+    return undefined;
+  }
+};
+
+/** Checks each field of a 2xx answer; messages name the field, never its value. */
+function parseSuccess(text: string | undefined, status: number, sentAt: number): Issued {
+  if (text === undefined) throw invalid(`body exceeds ${MAX_BODY_BYTES} bytes`, status);
+  const body = parseJson(text) as Record<string, unknown> | undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw invalid('body is not a JSON object', status);
+  }
+  const { access_token, token_type, expires_in } = body;
+  if (typeof access_token !== 'string' || access_token === '') {
+    throw invalid('access_token must be a non-empty string', status);
+  }
+  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
+    throw invalid('token_type must be "Bearer"', status);
+  }
+  // Some servers send expires_in as a decimal string; anything else non-numeric is refused.
+  const seconds =
+    typeof expires_in === 'number'
+      ? expires_in
+      : typeof expires_in === 'string' && /^\d+(\.\d+)?$/.test(expires_in)
+        ? Number(expires_in)
+        : Number.NaN;
+  if (!(seconds > 0 && seconds < 1e9)) {
+    throw invalid('expires_in must be a positive finite number', status);
+  }
+  for (const field of ['id_token', 'refresh_token']) {
+    const value = body[field];
+    if (value != null && typeof value !== 'string') {
+      throw invalid(`${field} must be a string, null or absent`, status);
+    }
+  }
+  return { accessToken: access_token, issuedAt: sentAt, expiresAt: sentAt + seconds * 1000 };
+}
+
+/** Turns a non-2xx answer into the error it means (and whether to retry it). */
+function parseFailure(text: string | undefined, response: Response): TokenRequestError {
+  const { status } = response;
+  if (status === 429 || status >= 500) {
+    return fail(
+      status === 429 ? 'rate_limited' : 'server_error',
+      `Token endpoint answered HTTP ${status}`,
+      status,
+      true,
+    );
+  }
+  const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
+  // RFC 6749 §5.2 codes pass through; anything else the server sends is not echoed.
+  return typeof error === 'string' && /^[\w.-]{1,64}$/.test(error)
+    ? fail(error, `Token request rejected: ${error} (HTTP ${status})`, status)
+    : invalid(`HTTP ${status} without an OAuth error`, status);
+}
+
+/** Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date), if any. */
+function retryAfterMs(response: Response, now: number): number | undefined {
+  const value = response.headers.get('retry-after')?.trim();
+  if (!value) return undefined;
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+}
+
+/** Encoding RFC 6749 §2.3.1 asks for the client id and secret inside HTTP Basic. */
+const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
+
+/**
+ * One attempt: POST the form, read and check the answer. Rejects with a
+ * {@link TokenRequestError}; `retryAfter` is attached for the caller's backoff.
+ */
+async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined): Promise<Issued> {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (signal?.aborted) abort();
+  signal?.addEventListener('abort', abort, { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, config.timeoutMs);
+  // The request itself keeps the process alive while it is in flight.
+  unref(timer);
+  const params = new URLSearchParams({ grant_type: 'client_credentials' });
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  };
+  if (config.basic) {
+    headers.authorization = `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`)}`;
+  } else {
+    params.set('client_id', config.clientId);
+    params.set('client_secret', config.clientSecret);
+  }
+  if (config.scope) params.set('scope', config.scope);
+  const sentAt = config.now();
+  const request = config.fetch;
+  try {
+    const response = await request(config.tokenUrl, {
+      method: 'POST',
+      headers,
+      body: params.toString(),
+      signal: controller.signal,
+      // Following a redirect would replay the secret to wherever it points.
+      redirect: 'manual',
+    });
+    const text = await readCapped(response);
+    if (response.ok) return parseSuccess(text, response.status, sentAt);
+    const error = parseFailure(text, response);
+    if (error.retryable) {
+      (error as { retryAfter?: number }).retryAfter = retryAfterMs(response, config.now());
+    }
+    throw error;
+  } catch (error) {
+    if (error instanceof TokenRequestError) throw error;
+    if (signal?.aborted)
+      throw fail('aborted', 'Token request aborted', undefined, false, signal.reason);
+    if (timedOut) {
+      throw fail(
+        'timeout',
+        `Token request timed out after ${config.timeoutMs} ms`,
+        undefined,
+        true,
+      );
+    }
+    throw fail('network_error', 'Token request failed: network error', undefined, true, error);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', abort);
+  }
+}
+
+/**
+ * Runs attempts with full-jitter exponential backoff until one succeeds, a
+ * non-retryable error occurs, `maxAttempts` is reached or `signal` aborts.
+ * `keepAlive: false` lets backoff timers not hold the process open.
+ */
+export async function exchange(
+  config: ExchangeConfig,
+  signal: AbortSignal | undefined,
+  keepAlive: boolean,
+): Promise<Issued> {
+  const started = config.now();
+  for (let n = 1; ; n++) {
+    emit(config, { type: 'token.requested', attempt: n });
+    try {
+      const issued = await attempt(config, signal);
+      emit(config, {
+        type: 'token.issued',
+        expiresAt: issued.expiresAt,
+        attempts: n,
+        durationMs: config.now() - started,
+      });
+      return issued;
+    } catch (caught) {
+      const error = caught as TokenRequestError & { retryAfter?: number };
+      error.attempts = n;
+      if (!error.retryable || n >= config.maxAttempts) throw error;
+      const backoff =
+        Math.random() * Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** (n - 1));
+      const wait =
+        error.retryAfter === undefined
+          ? backoff
+          : Math.min(error.retryAfter, config.maxRetryAfterMs);
+      try {
+        await delay(wait, signal, keepAlive);
+      } catch (reason) {
+        throw new TokenRequestError('aborted', 'Token request aborted', {
+          attempts: n,
+          cause: reason,
+        });
+      }
+    }
+  }
+}
+
+/**
+ * One-shot client-credentials exchange, without any cache: POSTs
+ * `client_id`, `client_secret` and `grant_type=client_credentials` as
+ * `application/x-www-form-urlencoded` (or HTTP Basic with
+ * `clientAuthMethod: 'client_secret_basic'`), retrying timeouts, network
+ * errors, 5xx and 429 (honouring `Retry-After`). Prefer {@link TokenManager},
+ * which caches and refreshes.
+ *
+ * Defaults: `tokenUrl` Twilio's, `timeoutMs` 10 000, `retry` `{ maxAttempts: 3,
+ * baseDelayMs: 200, maxDelayMs: 5 000, maxRetryAfterMs: 30 000 }`.
+ *
+ * @returns `{ accessToken, tokenType: 'Bearer', expiresAt }`, `expiresAt` in
+ *   epoch ms counted from when the request was sent.
+ * @throws {InvalidOptionsError} for bad options (the promise rejects).
+ * @throws {TokenRequestError} when the exchange fails; see its `code`.
+ * @example
+ * const { accessToken, expiresAt } = await requestToken({ clientId, clientSecret });
+ */
+export async function requestToken(options: RequestTokenOptions): Promise<AccessToken> {
+  const config = exchangeConfig(options);
+  const issued = await exchange(config, options.signal, true);
+  return createAccessToken(issued.accessToken, issued.expiresAt);
+}

@@ -1,0 +1,26 @@
+/** Lets a timer not keep the process alive, where the runtime supports it (Node, Bun, Deno). */
+export function unref(timer: unknown): void {
+  if (typeof timer === 'object' && timer && 'unref' in timer && typeof timer.unref === 'function') {
+    timer.unref();
+  }
+}
+
+/**
+ * Resolves after `ms`, or rejects with `signal.reason` once `signal` aborts.
+ * `keepAlive: false` unrefs the timer (background work nobody awaits).
+ */
+export function delay(ms: number, signal: AbortSignal | undefined, keepAlive: boolean) {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    if (!keepAlive) unref(timer);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

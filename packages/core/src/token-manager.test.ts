@@ -1,0 +1,396 @@
+import { inspect } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { trackCoreTimers } from '../test/timers';
+import { manualClock, SECRET, startServer, type TestServer, tokenBody } from '../test/token-server';
+import { InvalidOptionsError, TokenRequestError, TwilioOAuthError } from './errors';
+import { TokenManager } from './token-manager';
+import type { TokenEvent, TokenManagerOptions } from './types';
+
+let server: TestServer;
+const managers: TokenManager[] = [];
+beforeEach(async () => {
+  server = await startServer();
+});
+afterEach(async () => {
+  await Promise.all(managers.splice(0).map((m) => m.close()));
+  await server.close();
+});
+
+function setup(extra: Partial<TokenManagerOptions> = {}) {
+  const clock = manualClock();
+  const events: TokenEvent[] = [];
+  const manager = new TokenManager({
+    clientId: 'OQclient',
+    clientSecret: SECRET,
+    tokenUrl: server.tokenUrl,
+    now: clock,
+    retry: { baseDelayMs: 0, maxAttempts: 1 },
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  managers.push(manager);
+  return { manager, clock, events, types: () => events.map((e) => e.type) };
+}
+
+const SECOND = 1000;
+
+describe('TokenManager: cache and single flight', () => {
+  it('10 000 concurrent cold getToken() calls make exactly one request', async () => {
+    const { manager } = setup({ onEvent: undefined });
+    const tokens = await Promise.all(Array.from({ length: 10_000 }, () => manager.getToken()));
+    expect(server.requests).toHaveLength(1);
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-1']));
+  });
+
+  it('serves a fresh token from memory: same object, same pre-made promise, no request', async () => {
+    const { manager, clock, events } = setup({ onEvent: undefined });
+    const first = await manager.getToken();
+    clock.advance(3000 * SECOND);
+    const p1 = manager.getToken();
+    const p2 = manager.getToken();
+    expect(p1).toBe(p2);
+    expect(await p1).toBe(first);
+    expect(server.requests).toHaveLength(1);
+    expect(events).toEqual([]);
+  });
+
+  it('stale: serves the held token at once and refreshes once in the background', async () => {
+    const { manager, clock, events } = setup();
+    await manager.getToken();
+    clock.advance((3600 - 300 + 1) * SECOND);
+    expect(manager.tokenInfo()?.state).toBe('stale');
+    const [a, b] = await Promise.all([manager.getToken(), manager.getToken()]);
+    expect(a.accessToken).toBe('token-1');
+    expect(b.accessToken).toBe('token-1');
+    await manager.settled();
+    expect(server.requests).toHaveLength(2);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'cache.hit', state: 'stale', source: 'memory' }),
+    );
+    expect((await manager.getToken()).accessToken).toBe('token-2');
+    expect(manager.tokenInfo()?.state).toBe('fresh');
+  });
+
+  it('expired (inside expiryBufferSeconds): callers wait for the new token', async () => {
+    const { manager, clock, events } = setup();
+    await manager.getToken();
+    clock.advance((3600 - 60 + 1) * SECOND);
+    expect(manager.tokenInfo()?.state).toBe('expired');
+    const results = await Promise.all([manager.getToken(), manager.getToken(), manager.getToken()]);
+    expect(results.map((t) => t.accessToken)).toEqual(['token-2', 'token-2', 'token-2']);
+    expect(server.requests).toHaveLength(2);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'cache.miss', reason: 'expired' }),
+    );
+  });
+
+  it('clamps the buffers to half the lifetime so a 60 s token is still reused', async () => {
+    server.onToken = (n) => ({ body: tokenBody(n, { expires_in: 60 }) });
+    const { manager, clock } = setup();
+    await manager.getToken();
+    clock.advance(10 * SECOND);
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    clock.advance(19 * SECOND); // 29 s into a 60 s token
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    expect(server.requests).toHaveLength(1);
+    clock.advance(2 * SECOND); // 31 s: past half the lifetime
+    expect((await manager.getToken()).accessToken).toBe('token-2');
+  });
+
+  it('refreshes ahead of a short-lived token when refreshAheadSeconds leaves a window', async () => {
+    server.onToken = (n) => ({ body: tokenBody(n, { expires_in: 100 }) });
+    const { manager, clock } = setup({ expiryBufferSeconds: 10 });
+    await manager.getToken();
+    clock.advance(60 * SECOND); // refresh ahead clamped to 50 s: stale from 50 s, expired from 90 s
+    expect(manager.tokenInfo()?.state).toBe('stale');
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    await manager.settled();
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('forceRefresh fetches a new token even when fresh, shared by concurrent callers', async () => {
+    const { manager, events } = setup();
+    await manager.getToken();
+    const [a, b] = await Promise.all([
+      manager.getToken({ forceRefresh: true }),
+      manager.getToken({ forceRefresh: true }),
+    ]);
+    expect(a.accessToken).toBe('token-2');
+    expect(b.accessToken).toBe('token-2');
+    expect(server.requests).toHaveLength(2);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'cache.miss', reason: 'forced' }),
+    );
+  });
+
+  it('invalidate() drops the token; the next call fetches', async () => {
+    const { manager, events } = setup();
+    await manager.getToken();
+    await manager.invalidate();
+    expect(manager.tokenInfo()).toBeUndefined();
+    expect((await manager.getToken()).accessToken).toBe('token-2');
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'cache.miss', reason: 'invalidated' }),
+    );
+  });
+
+  it('getAuthorizationHeader() returns "Bearer <token>"', async () => {
+    const { manager } = setup();
+    expect(await manager.getAuthorizationHeader()).toBe('Bearer token-1');
+  });
+
+  it('tokenInfo() tells expiry and state without the token', async () => {
+    const { manager, clock } = setup();
+    expect(manager.tokenInfo()).toBeUndefined();
+    const token = await manager.getToken();
+    expect(manager.tokenInfo()).toEqual({ expiresAt: token.expiresAt, state: 'fresh' });
+    expect(JSON.stringify(manager.tokenInfo())).not.toContain('token-1');
+    clock.advance(3590 * SECOND);
+    expect(manager.tokenInfo()?.state).toBe('expired');
+  });
+});
+
+describe('TokenManager: failures', () => {
+  it('does not cache a failed request: the next caller tries again', async () => {
+    server.onToken = () => ({ status: 500 });
+    const { manager } = setup();
+    const callers = await Promise.allSettled(Array.from({ length: 50 }, () => manager.getToken()));
+    expect(callers.every((r) => r.status === 'rejected')).toBe(true);
+    expect(server.requests).toHaveLength(1);
+    server.onToken = (n) => ({ body: tokenBody(n) });
+    expect((await manager.getToken()).accessToken).toBe('token-2');
+  });
+
+  it('rejects with the TokenRequestError and emits token.refresh_failed', async () => {
+    server.onToken = () => ({ status: 401, body: { error: 'invalid_client' } });
+    const { manager, events } = setup();
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'invalid_client', status: 401 });
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'token.refresh_failed', servingStale: false }),
+    );
+  });
+
+  it('background refresh failure: keeps serving, then waits a cooldown before trying again', async () => {
+    const { manager, clock, events } = setup();
+    await manager.getToken();
+    server.onToken = () => ({ status: 503 });
+    clock.advance((3600 - 200) * SECOND); // stale
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    await manager.settled();
+    expect(server.requests).toHaveLength(2);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'token.refresh_failed', servingStale: true }),
+    );
+    // Right after the failure: served without a new attempt.
+    clock.advance(1 * SECOND);
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    await manager.settled();
+    expect(server.requests).toHaveLength(2);
+    // After the cooldown: one more attempt, which succeeds.
+    server.onToken = (n) => ({ body: tokenBody(n) });
+    clock.advance(5 * SECOND);
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    await manager.settled();
+    expect(server.requests).toHaveLength(3);
+    expect((await manager.getToken()).accessToken).toBe('token-3');
+  });
+
+  it('inside the expiry buffer: a failed refresh serves the unexpired token with token.served_stale', async () => {
+    const { manager, clock, events } = setup();
+    const first = await manager.getToken();
+    server.onToken = () => 'destroy';
+    clock.advance((3600 - 30) * SECOND);
+    expect(await manager.getToken()).toBe(first);
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'token.served_stale', expiresAt: first.expiresAt }),
+    );
+    // Within the cooldown nobody waits on the endpoint.
+    expect(await manager.getToken()).toBe(first);
+    expect(server.requests).toHaveLength(2);
+    // Once actually expired, the failure reaches the caller.
+    clock.advance(31 * SECOND);
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'network_error' });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('forceRefresh failures reach the caller even with a valid token held', async () => {
+    const { manager } = setup();
+    await manager.getToken();
+    server.onToken = () => ({ status: 500 });
+    await expect(manager.getToken({ forceRefresh: true })).rejects.toMatchObject({
+      code: 'server_error',
+    });
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+  });
+
+  it('a throwing onEvent does not break the manager', async () => {
+    const { manager } = setup({
+      onEvent: () => {
+        throw new Error('listener bug');
+      },
+    });
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+  });
+});
+
+describe('TokenManager: lifecycle', () => {
+  it('close() aborts a request in flight, rejects later calls with closed, leaves no timer', async () => {
+    const timers = trackCoreTimers();
+    server.onToken = () => 'hang';
+    const { manager } = setup({ timeoutMs: 60_000, allowedHosts: ['127.0.0.1'] });
+    const pending = manager.getToken();
+    await expect.poll(() => server.requests.length).toBe(1);
+    expect(await timers.pending()).toHaveLength(1); // the per-attempt timeout
+    await manager.close();
+    await expect(pending).rejects.toMatchObject({ code: 'closed' });
+    await expect(manager.getToken()).rejects.toBeInstanceOf(TwilioOAuthError);
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'closed' });
+    await expect(manager.fetch(`${server.url}/api`)).rejects.toMatchObject({ code: 'closed' });
+    expect(await timers.pending()).toEqual([]);
+    timers.stop();
+  });
+
+  it('close() during a backoff wait leaves no timer; an awaited backoff keeps the process alive', async () => {
+    const timers = trackCoreTimers();
+    server.onToken = () => ({ status: 503, headers: { 'retry-after': '30' } });
+    const { manager } = setup({ retry: { maxAttempts: 3, maxRetryAfterMs: 60_000 } });
+    const pending = manager.getToken().catch((e: unknown) => e);
+    const backoff = async () =>
+      (await timers.pending()).filter((t) => t.where.includes('timers.ts'));
+    await expect.poll(async () => (await backoff()).length).toBe(1);
+    // Someone awaits this backoff: its timer is ref'd (a script must not exit mid-retry).
+    expect((await backoff())[0]?.ref).toBe(true);
+    expect(process.getActiveResourcesInfo()).toContain('Timeout');
+    await manager.close();
+    expect(await pending).toMatchObject({ code: 'closed' });
+    expect(await timers.pending()).toEqual([]);
+    timers.stop();
+  });
+
+  it('a background refresh backoff does not keep the process alive', async () => {
+    const timers = trackCoreTimers();
+    const { manager, clock } = setup({ retry: { maxAttempts: 2, maxRetryAfterMs: 60_000 } });
+    await manager.getToken();
+    server.onToken = () => ({ status: 503, headers: { 'retry-after': '30' } });
+    clock.advance(3500 * SECOND);
+    await manager.getToken();
+    const backoff = async () =>
+      (await timers.pending()).filter((t) => t.where.includes('timers.ts'));
+    await expect.poll(async () => (await backoff()).length).toBe(1);
+    expect((await backoff())[0]?.ref).toBe(false);
+    await manager.close();
+    expect(await timers.pending()).toEqual([]);
+    timers.stop();
+  });
+
+  it('Symbol.asyncDispose closes', async () => {
+    const { manager } = setup();
+    {
+      await using scoped = manager;
+      await scoped.getToken();
+    }
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  it('an idle manager runs nothing: no timer between calls', async () => {
+    const timers = trackCoreTimers();
+    const { manager, clock } = setup();
+    await manager.getToken();
+    clock.advance(3500 * SECOND);
+    await manager.getToken(); // stale: background refresh
+    await manager.settled();
+    expect(await timers.pending()).toEqual([]);
+    timers.stop();
+  });
+});
+
+describe('TokenManager: options', () => {
+  const valid = { clientId: 'id', clientSecret: SECRET };
+  const bad: [string, Record<string, unknown>][] = [
+    ['clientId', { clientId: undefined }],
+    ['clientId', { clientId: '' }],
+    ['clientId', { clientId: 42 }],
+    ['clientSecret', { clientSecret: undefined }],
+    ['clientSecret', { clientSecret: '' }],
+    ['clientSecret', { clientSecret: { value: SECRET } }],
+    ['tokenUrl', { tokenUrl: 'not a url' }],
+    ['tokenUrl', { tokenUrl: 'http://oauth.twilio.com/v2/token' }],
+    ['tokenUrl', { tokenUrl: 'ftp://127.0.0.1/token' }],
+    ['tokenUrl', { tokenUrl: 42 }],
+    ['scope', { scope: 7 }],
+    ['clientAuthMethod', { clientAuthMethod: 'private_key_jwt' }],
+    ['fetch', { fetch: 'fetch' }],
+    ['timeoutMs', { timeoutMs: -1 }],
+    ['timeoutMs', { timeoutMs: Number.NaN }],
+    ['timeoutMs', { timeoutMs: 0 }],
+    ['timeoutMs', { timeoutMs: '100' }],
+    ['retry', { retry: 3 }],
+    ['retry.maxAttempts', { retry: { maxAttempts: 0 } }],
+    ['retry.maxAttempts', { retry: { maxAttempts: 1.5 } }],
+    ['retry.baseDelayMs', { retry: { baseDelayMs: -1 } }],
+    ['retry.maxDelayMs', { retry: { maxDelayMs: Number.POSITIVE_INFINITY } }],
+    ['retry.maxRetryAfterMs', { retry: { maxRetryAfterMs: Number.NaN } }],
+    ['expiryBufferSeconds', { expiryBufferSeconds: -5 }],
+    ['refreshAheadSeconds', { refreshAheadSeconds: Number.NaN }],
+    ['lockWaitMs', { lockWaitMs: -1 }],
+    ['allowedHosts', { allowedHosts: 'api.twilio.com' }],
+    ['allowedHosts', { allowedHosts: [''] }],
+    ['allowedHosts', { allowedHosts: ['api.twilio.com', 'https://x.com/'] }],
+    ['allowedHosts', { allowedHosts: ['*'] }],
+    ['store', { store: {} }],
+    ['store', { store: { get: () => {}, set: () => {}, delete: () => {}, acquireLock: 1 } }],
+    ['onEvent', { onEvent: 'log' }],
+    ['now', { now: 5 }],
+  ];
+  for (const [option, override] of bad) {
+    it(`refuses ${option} = ${inspect(override).replace(SECRET, '…')} naming the option, not the secret`, () => {
+      let error: unknown;
+      try {
+        new TokenManager({ ...valid, ...override } as unknown as TokenManagerOptions);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(InvalidOptionsError);
+      expect(error).toMatchObject({ code: 'invalid_option', option });
+      expect((error as Error).message).toContain(option);
+      expect((error as Error).message).not.toContain(SECRET);
+    });
+  }
+
+  it('refuses a missing options object', () => {
+    expect(() => new TokenManager(undefined as unknown as TokenManagerOptions)).toThrow(
+      InvalidOptionsError,
+    );
+  });
+
+  it('accepts http on loopback token URLs', () => {
+    for (const tokenUrl of ['http://localhost:4000/t', 'http://127.1.2.3/t', 'http://[::1]:80/t']) {
+      expect(() => new TokenManager({ ...valid, tokenUrl })).not.toThrow();
+    }
+  });
+
+  it('does not mutate the caller options object', async () => {
+    const options = Object.freeze({
+      clientId: 'OQclient',
+      clientSecret: SECRET,
+      tokenUrl: server.tokenUrl,
+      retry: Object.freeze({ maxAttempts: 2 }),
+      allowedHosts: Object.freeze(['127.0.0.1']),
+    });
+    const copy = structuredClone(options);
+    const manager = new TokenManager(options);
+    managers.push(manager);
+    await manager.getToken();
+    expect(options).toEqual(copy);
+  });
+
+  it('derives its key from token URL and client id (+ scope), never the secret', () => {
+    const manager = new TokenManager({ ...valid, scope: 'a b' });
+    expect(manager.key).toBe('https://oauth.twilio.com/v2/token id a%20b');
+    expect(manager.key).not.toContain(SECRET);
+  });
+});

@@ -1,0 +1,375 @@
+import { createAccessToken } from './access-token';
+import { INSPECT, InvalidOptionsError, TwilioOAuthError } from './errors';
+import { bearerFetch } from './fetch';
+import { hostAllowList } from './hosts';
+import { type ExchangeConfig, exchangeConfig, num } from './options';
+import { emit, exchange, type Issued } from './request-token';
+import { delay } from './timers';
+import type {
+  AccessToken,
+  GetTokenOptions,
+  StoredToken,
+  TokenHandle,
+  TokenInfo,
+  TokenManagerOptions,
+  TokenStore,
+} from './types';
+
+/** A held token with its precomputed state boundaries (epoch ms). */
+interface Entry {
+  readonly token: AccessToken;
+  /** Made once, so the fresh path returns it without allocating. */
+  readonly promise: Promise<AccessToken>;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  readonly staleAt: number;
+  readonly expiredAt: number;
+}
+
+/** After a failed refresh, how long a still-valid token is served before trying again. */
+const COOLDOWN_MS = 5_000;
+/** How often the store is polled while another process holds the lock. */
+const POLL_MS = 50;
+const FAILED = Symbol();
+const noop = () => {};
+
+const closedError = () => new TwilioOAuthError('closed', 'TokenManager is closed');
+
+/**
+ * Gets, caches and refreshes OAuth client-credentials tokens for one
+ * credential. A cached token is *fresh* (served as is), *stale* (within
+ * `refreshAheadSeconds` of expiry: served while one background refresh runs) or
+ * *expired* (within `expiryBufferSeconds`: callers wait for a new token).
+ * Concurrent callers share one request; failed requests are retried with
+ * backoff and never cached; a still-valid token is served when a refresh fails.
+ * Nothing runs while the manager is idle, and no timer keeps a process alive.
+ *
+ * Options and defaults: `clientId`, `clientSecret` (required), `tokenUrl`
+ * (`https://oauth.twilio.com/v2/token`), `scope`, `clientAuthMethod`
+ * (`client_secret_post`), `fetch` (`globalThis.fetch`), `store` (none: the
+ * manager's own memory), `timeoutMs` (10 000), `retry` (`maxAttempts` 3,
+ * `baseDelayMs` 200, `maxDelayMs` 5 000, `maxRetryAfterMs` 30 000),
+ * `expiryBufferSeconds` (60), `refreshAheadSeconds` (300) — both clamped to half
+ * a token's lifetime —, `allowedHosts` (`["*.twilio.com"]`), `lockWaitMs`
+ * (5 000), `onEvent`, `now` (`Date.now`).
+ *
+ * @example
+ * const manager = new TokenManager({ clientId, clientSecret });
+ * const res = await manager.fetch(`https://api.twilio.com/2010-04-01/Accounts/${sid}/Messages.json`);
+ * await manager.close();
+ */
+export class TokenManager implements TokenHandle, AsyncDisposable {
+  /** Credential key (token URL + client id [+ scope]); never holds the secret. */
+  readonly key: string;
+  readonly #config: ExchangeConfig;
+  readonly #now: () => number;
+  readonly #store: TokenStore | undefined;
+  readonly #bufferMs: number;
+  readonly #aheadMs: number;
+  readonly #lockWaitMs: number;
+  readonly #check: (url: URL) => void;
+  readonly #abort = new AbortController();
+  #current: Entry | undefined;
+  #inflight: Promise<Entry> | undefined;
+  #cooldownUntil = 0;
+  #invalidated = false;
+  #deleting: Promise<void> | undefined;
+  #closed = false;
+
+  /**
+   * @throws {InvalidOptionsError} when an option is missing or invalid (the
+   *   message names the option, never its value).
+   */
+  constructor(options: TokenManagerOptions) {
+    const config = exchangeConfig(options);
+    const store = options.store;
+    if (
+      store !== undefined &&
+      (typeof store !== 'object' ||
+        store === null ||
+        typeof store.get !== 'function' ||
+        typeof store.set !== 'function' ||
+        typeof store.delete !== 'function' ||
+        (store.acquireLock !== undefined && typeof store.acquireLock !== 'function'))
+    ) {
+      throw new InvalidOptionsError('store', 'must implement get, set and delete');
+    }
+    this.key = config.key;
+    this.#config = config;
+    this.#now = config.now;
+    this.#store = store;
+    this.#bufferMs = num('expiryBufferSeconds', options.expiryBufferSeconds, 60) * 1000;
+    this.#aheadMs = num('refreshAheadSeconds', options.refreshAheadSeconds, 300) * 1000;
+    this.#lockWaitMs = num('lockWaitMs', options.lockWaitMs, 5_000);
+    this.#check = hostAllowList(options.allowedHosts);
+  }
+
+  /**
+   * The current token, fetching one if none is held or it is expired.
+   * `forceRefresh: true` fetches a new one (sharing any request in flight).
+   *
+   * @throws {TokenRequestError} when no valid token can be had.
+   * @throws {TwilioOAuthError} code `closed` after {@link TokenManager.close}.
+   */
+  getToken(options?: GetTokenOptions): Promise<AccessToken> {
+    // Hot path: no async wrapper, no allocation unless someone listens to events.
+    const entry = this.#current;
+    if (entry !== undefined && options?.forceRefresh !== true && this.#now() < entry.staleAt) {
+      if (this.#config.onEvent) {
+        emit(this.#config, { type: 'cache.hit', state: 'fresh', source: 'memory' });
+      }
+      return entry.promise;
+    }
+    return this.#slowToken(options?.forceRefresh === true);
+  }
+
+  /**
+   * `"Bearer <token>"`, for an `Authorization` header.
+   * @throws as {@link TokenManager.getToken}.
+   */
+  async getAuthorizationHeader(): Promise<string> {
+    return `Bearer ${(await this.getToken()).accessToken}`;
+  }
+
+  /**
+   * `fetch` with `Authorization: Bearer <token>` set — replacing any
+   * Authorization header the caller passed. Only for `allowedHosts` over https
+   * (http on loopback); on a 401 the token is dropped and the request sent once
+   * more with a new one, unless its body is a stream that cannot be replayed.
+   *
+   * @throws {HostNotAllowedError} before sending anything to another host.
+   * @throws as {@link TokenManager.getToken}.
+   */
+  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    return bearerFetch(
+      {
+        fetch: this.#config.fetch,
+        check: this.#check,
+        getToken: () => this.getToken(),
+        reject: (accessToken) => {
+          if (this.#current?.token.accessToken === accessToken) void this.invalidate();
+        },
+      },
+      input,
+      init,
+    );
+  }
+
+  /** Expiry and state of the held token, from memory, without the token; `undefined` when none. */
+  tokenInfo(): TokenInfo | undefined {
+    const entry = this.#current;
+    if (!entry) return undefined;
+    const now = this.#now();
+    const state = now < entry.staleAt ? 'fresh' : now < entry.expiredAt ? 'stale' : 'expired';
+    return { expiresAt: entry.expiresAt, state };
+  }
+
+  /** Resolves (never rejects) once any refresh in flight, background ones included, has finished. */
+  settled(): Promise<void> {
+    return Promise.all([this.#inflight?.catch(noop), this.#deleting]).then(noop);
+  }
+
+  /**
+   * Drops the held token (and the store's copy); the next `getToken()` fetches
+   * a new one. Store failures are reported through `onEvent`, never thrown.
+   */
+  invalidate(): Promise<void> {
+    this.#current = undefined;
+    this.#invalidated = true;
+    this.#cooldownUntil = 0;
+    const store = this.#store;
+    this.#deleting = store && this.#safe('delete', () => store.delete(this.key)).then(noop);
+    return this.#deleting ?? Promise.resolve();
+  }
+
+  /**
+   * Stops the manager: aborts requests in flight, forgets the token. Later
+   * calls reject with code `closed`. Idempotent; leaves no timer behind.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#current = undefined;
+    this.#abort.abort();
+    await this.settled();
+  }
+
+  /** `await using manager = new TokenManager(…)` closes it at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** Safe to log: the key only. */
+  toJSON() {
+    return { name: 'TokenManager', key: this.key };
+  }
+
+  [INSPECT]() {
+    return `TokenManager ${JSON.stringify({ key: this.key })}`;
+  }
+
+  async #slowToken(force: boolean): Promise<AccessToken> {
+    if (this.#closed) throw closedError();
+    const config = this.#config;
+    const now = this.#now();
+    const entry = this.#current;
+    if (entry && !force) {
+      if (now < entry.expiredAt) {
+        const fresh = now < entry.staleAt;
+        emit(config, { type: 'cache.hit', state: fresh ? 'fresh' : 'stale', source: 'memory' });
+        if (!fresh && !this.#inflight && now >= this.#cooldownUntil) {
+          // Failures are reported by #run through onEvent; the held token keeps being served.
+          this.#refresh(false, true).catch(noop);
+        }
+        return entry.token;
+      }
+      // Inside the buffer after a failed refresh: don't hammer the endpoint, serve what we hold.
+      if (now < entry.expiresAt && now < this.#cooldownUntil) return this.#servedStale(entry);
+    }
+    const reason = force
+      ? 'forced'
+      : entry
+        ? 'expired'
+        : this.#invalidated
+          ? 'invalidated'
+          : 'empty';
+    emit(config, { type: 'cache.miss', reason });
+    try {
+      return (await this.#refresh(force, false)).token;
+    } catch (error) {
+      if (this.#closed) throw closedError();
+      const held = this.#current;
+      if (!force && held && this.#now() < held.expiresAt) return this.#servedStale(held);
+      throw error;
+    }
+  }
+
+  #servedStale(entry: Entry): AccessToken {
+    emit(this.#config, { type: 'token.served_stale', expiresAt: entry.expiresAt });
+    return entry.token;
+  }
+
+  /** Single flight: every caller needing a token joins the one refresh in flight. */
+  #refresh(force: boolean, background: boolean): Promise<Entry> {
+    this.#inflight ??= this.#run(force, background).finally(() => {
+      this.#inflight = undefined;
+    });
+    return this.#inflight;
+  }
+
+  async #run(force: boolean, background: boolean): Promise<Entry> {
+    const store = this.#store;
+    // After invalidate() the store's copy is suspect too.
+    const useStore = store && !force && !this.#invalidated;
+    this.#invalidated = false;
+    try {
+      let entry: Entry | undefined;
+      if (useStore) {
+        entry = await this.#fromStore(store);
+        const lock = store.acquireLock;
+        if (!entry && lock) {
+          const { timeoutMs, maxAttempts } = this.#config;
+          const release = await this.#safe('lock', () =>
+            lock.call(store, this.key, timeoutMs * maxAttempts),
+          );
+          if (typeof release === 'function') {
+            try {
+              return await this.#fetch(background);
+            } finally {
+              await this.#safe('lock', release);
+            }
+          }
+          // Another process is fetching: wait for it to fill the store, then fetch ourselves.
+          for (let waited = 0; release === undefined && !entry && waited < this.#lockWaitMs; ) {
+            await delay(Math.min(POLL_MS, this.#lockWaitMs - waited), this.#abort.signal, false);
+            waited += POLL_MS;
+            entry = await this.#fromStore(store);
+          }
+        }
+      }
+      return entry ?? (await this.#fetch(background));
+    } catch (error) {
+      if (!this.#closed) {
+        const held = this.#current;
+        if (held) this.#cooldownUntil = this.#now() + COOLDOWN_MS;
+        emit(this.#config, {
+          type: 'token.refresh_failed',
+          error: error as Error,
+          servingStale: !force && !!held && this.#now() < held.expiresAt,
+        });
+      }
+      throw error;
+    }
+  }
+
+  async #fetch(background: boolean): Promise<Entry> {
+    const issued = await exchange(this.#config, this.#abort.signal, !background);
+    const entry = this.#adopt(this.#entry(issued));
+    const store = this.#store;
+    const ttlMs = entry.expiresAt - this.#now();
+    if (store && ttlMs > 0) {
+      // A delete still running from invalidate() must not remove the new token.
+      await this.#deleting;
+      const stored: StoredToken = { ...issued, tokenType: 'Bearer' };
+      await this.#safe('set', () => store.set(this.key, stored, ttlMs));
+    }
+    return entry;
+  }
+
+  async #fromStore(store: TokenStore): Promise<Entry | undefined> {
+    const stored = await this.#safe('get', () => store.get(this.key));
+    if (
+      typeof stored !== 'object' ||
+      !stored ||
+      typeof stored.accessToken !== 'string' ||
+      !stored.accessToken ||
+      !(stored.expiresAt > stored.issuedAt)
+    ) {
+      return undefined;
+    }
+    const entry = this.#entry(stored);
+    const now = this.#now();
+    const held = this.#current;
+    // Only a token newer than ours helps (ours may be the very one the store holds).
+    if (now >= entry.expiredAt || (held && entry.expiresAt <= held.expiresAt)) return undefined;
+    emit(this.#config, {
+      type: 'cache.hit',
+      state: now < entry.staleAt ? 'fresh' : 'stale',
+      source: 'store',
+    });
+    return this.#adopt(entry);
+  }
+
+  #entry({ accessToken, issuedAt, expiresAt }: Issued): Entry {
+    // Clamped so that a short-lived token still has a window in which it is reused.
+    const half = (expiresAt - issuedAt) / 2;
+    const expiredAt = expiresAt - Math.min(this.#bufferMs, half);
+    const staleAt = Math.min(expiresAt - Math.min(this.#aheadMs, half), expiredAt);
+    const token = createAccessToken(accessToken, expiresAt);
+    return { token, promise: Promise.resolve(token), issuedAt, expiresAt, staleAt, expiredAt };
+  }
+
+  #adopt(entry: Entry): Entry {
+    if (!this.#closed) {
+      this.#current = entry;
+      this.#cooldownUntil = 0;
+    }
+    return entry;
+  }
+
+  /** Runs a store operation; a failure is reported as `store.error` and never reaches callers. */
+  async #safe<T>(
+    operation: 'get' | 'set' | 'delete' | 'lock',
+    run: () => Promise<T>,
+  ): Promise<T | typeof FAILED> {
+    try {
+      return await run();
+    } catch (error) {
+      emit(this.#config, {
+        type: 'store.error',
+        operation,
+        error: error instanceof Error ? error : new Error(String(error)),
+      });
+      return FAILED;
+    }
+  }
+}
