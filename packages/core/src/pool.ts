@@ -63,7 +63,7 @@ export class TokenManagerPool {
       options?.scope,
     );
     const held = this.#managers.get(key);
-    const fingerprint = fingerprintOf(options);
+    const fingerprint = fingerprintOf(Object(options));
     if (held && held.fingerprint === fingerprint && held.store === options.store) {
       // Re-inserting marks it most recently used.
       this.#managers.delete(key);

@@ -1,0 +1,170 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SECRET, startServer, type TestServer } from '../test/token-server';
+import { HostNotAllowedError, TokenRequestError } from './errors';
+import { TokenManager } from './token-manager';
+
+let server: TestServer;
+let manager: TokenManager;
+/** Tokens the API no longer accepts. */
+let revoked: Set<string>;
+beforeEach(async () => {
+  revoked = new Set();
+  server = await startServer(undefined, (_n, req) => {
+    const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    const issued = Number(token.replace('token-', '')) <= server.requests.length;
+    return issued && !revoked.has(token)
+      ? { body: { ok: true, body: req.body } }
+      : { status: 401, body: { message: 'Authenticate' } };
+  });
+  manager = new TokenManager({
+    clientId: 'OQclient',
+    clientSecret: SECRET,
+    tokenUrl: server.tokenUrl,
+    allowedHosts: ['127.0.0.1'],
+    retry: { baseDelayMs: 0 },
+  });
+});
+afterEach(async () => {
+  await manager.close();
+  await server.close();
+});
+
+const api = () => `${server.url}/2010-04-01/Accounts/AC1/Messages.json`;
+
+describe('TokenManager.fetch', () => {
+  it('sends the bearer to an allowed host, keeping method, headers and body', async () => {
+    const res = await manager.fetch(api(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-extra': '1' },
+      body: 'To=%2B1555&Body=hi',
+    });
+    expect(res.status).toBe(200);
+    const [req] = server.apiRequests;
+    expect(req).toMatchObject({ method: 'POST', body: 'To=%2B1555&Body=hi' });
+    expect(req?.headers.authorization).toBe('Bearer token-1');
+    expect(req?.headers['x-extra']).toBe('1');
+  });
+
+  it("replaces a caller's own Authorization header (init headers or a Request's)", async () => {
+    await manager.fetch(api(), { headers: { Authorization: 'Basic abc' } });
+    await manager.fetch(new Request(api(), { headers: { authorization: 'Bearer other' } }));
+    await manager.fetch(new URL(api()), { headers: new Headers({ authorization: 'x' }) });
+    expect(server.apiRequests.map((r) => r.headers.authorization)).toEqual([
+      'Bearer token-1',
+      'Bearer token-1',
+      'Bearer token-1',
+    ]);
+  });
+
+  it('refuses other hosts before getting or sending a token', async () => {
+    const strict = new TokenManager({
+      clientId: 'id',
+      clientSecret: SECRET,
+      tokenUrl: server.tokenUrl,
+    });
+    try {
+      for (const url of [
+        api(), // http to loopback, but not in the default allow-list
+        'https://api.twilio.com.evil.example/',
+        'https://api.twilio.com@evil.example/',
+        'http://api.twilio.com/2010-04-01',
+      ]) {
+        await expect(strict.fetch(url)).rejects.toBeInstanceOf(HostNotAllowedError);
+      }
+      await expect(strict.fetch(new Request('https://evil.example/'))).rejects.toBeInstanceOf(
+        HostNotAllowedError,
+      );
+      expect(server.requests).toHaveLength(0);
+      expect(server.apiRequests).toHaveLength(0);
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('on 401: drops the token and retries once with a new one', async () => {
+    await manager.getToken();
+    revoked.add('token-1');
+    const res = await manager.fetch(api(), { method: 'POST', body: 'a=1' });
+    expect(res.status).toBe(200);
+    expect(server.apiRequests.map((r) => [r.headers.authorization, r.body])).toEqual([
+      ['Bearer token-1', 'a=1'],
+      ['Bearer token-2', 'a=1'],
+    ]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('retries only once: a second 401 is returned', async () => {
+    server.onApi = () => ({ status: 401 });
+    const res = await manager.fetch(api());
+    expect(res.status).toBe(401);
+    expect(server.apiRequests).toHaveLength(2);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('concurrent 401s share one refresh', async () => {
+    await manager.getToken();
+    revoked.add('token-1');
+    const responses = await Promise.all(Array.from({ length: 20 }, () => manager.fetch(api())));
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(server.requests).toHaveLength(2);
+    expect(
+      server.apiRequests.filter((r) => r.headers.authorization === 'Bearer token-2'),
+    ).toHaveLength(20);
+  });
+
+  it('retries replayable bodies (string, URLSearchParams, bytes, Blob, Request without body)', async () => {
+    const bodies = [
+      'x=1',
+      new URLSearchParams({ x: '1' }),
+      new TextEncoder().encode('x=1'),
+      new Blob(['x=1']),
+    ];
+    for (const body of bodies) {
+      revoked.add((await manager.getToken()).accessToken);
+      const res = await manager.fetch(api(), { method: 'POST', body });
+      expect(res.status).toBe(200);
+      expect(server.apiRequests.at(-1)?.body).toBe('x=1');
+    }
+    revoked.add((await manager.getToken()).accessToken);
+    expect((await manager.fetch(new Request(api()))).status).toBe(200);
+    expect(server.requests).toHaveLength(bodies.length + 2);
+  });
+
+  it('does not retry bodies that cannot be replayed (streams, Requests with a body)', async () => {
+    await manager.getToken();
+    server.onApi = () => ({ status: 401 });
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('streamed'));
+        controller.close();
+      },
+    });
+    const res1 = await manager.fetch(api(), {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res1.status).toBe(401);
+    const res2 = await manager.fetch(new Request(api(), { method: 'POST', body: 'in request' }));
+    expect(res2.status).toBe(401);
+    expect(server.apiRequests).toHaveLength(2);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('rejects with the token error when the refresh after a 401 fails', async () => {
+    await manager.getToken();
+    server.onApi = () => ({ status: 401 });
+    server.onToken = () => ({ status: 401, body: { error: 'invalid_client' } });
+    const error = await manager.fetch(api()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenRequestError);
+    expect(error).toMatchObject({ code: 'invalid_client' });
+  });
+
+  it('passes other statuses through untouched', async () => {
+    server.onApi = () => ({ status: 403, body: { code: 20003 } });
+    const res = await manager.fetch(api());
+    expect(res.status).toBe(403);
+    expect(await res.json()).toEqual({ code: 20003 });
+    expect(server.apiRequests).toHaveLength(1);
+  });
+});
