@@ -32,7 +32,7 @@ const isPositiveInteger = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
 function resolveClients(clients: unknown): readonly MockClient[] {
-  if (clients === undefined) return [generateClient()];
+  if (clients === undefined) return [Object.freeze(generateClient())];
   if (!Array.isArray(clients) || clients.length === 0) {
     return fail('clients', 'must be a non-empty array of { clientId, clientSecret }');
   }
