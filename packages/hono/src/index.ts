@@ -1,0 +1,26 @@
+/**
+ * `@twilio-oauth/hono`: Hono middleware that gives every request a lazy
+ * `c.var.twilio` (`getToken()`, `getAuthorizationHeader()`, `fetch()`) backed by
+ * `@twilio-oauth/core`, on Node, Cloudflare Workers, Bun and Deno.
+ *
+ * @packageDocumentation
+ */
+
+export type {
+  AccessToken,
+  GetTokenOptions,
+  TokenInfo,
+  TokenManagerOptions,
+} from '@twilio-oauth/core';
+// Re-exported so that `twilioOAuth({ manager })` and checks on an error's `cause`
+// need no second import (with pnpm, no second dependency either).
+export { TokenManager, TokenRequestError } from '@twilio-oauth/core';
+export { twilioOAuth } from './middleware';
+export type {
+  TwilioHandle,
+  TwilioOAuthConfig,
+  TwilioOAuthEnv,
+  TwilioOAuthManagerOptions,
+  TwilioOAuthOptionsFactory,
+  TwilioOAuthVariables,
+} from './types';

@@ -1,0 +1,73 @@
+import type { AccessToken, TokenManager } from '@twilio-oauth/core';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { describe, expectTypeOf, it } from 'vitest';
+import { type TwilioHandle, type TwilioOAuthEnv, twilioOAuth } from './index';
+
+const options = { clientId: 'OQ1', clientSecret: 's' };
+
+describe('c.var.twilio', () => {
+  it('is typed without a cast in a chained app', () => {
+    new Hono().use(twilioOAuth(options)).get('/', async (c) => {
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      expectTypeOf(c.get('twilio')).toEqualTypeOf<TwilioHandle>();
+      expectTypeOf(c.var.twilio.getToken()).resolves.toEqualTypeOf<AccessToken>();
+      expectTypeOf(c.var.twilio.getAuthorizationHeader()).resolves.toBeString();
+      expectTypeOf(c.var.twilio.fetch).parameters.toEqualTypeOf<
+        [input: RequestInfo | URL, init?: RequestInit]
+      >();
+      expectTypeOf(c.var.twilio.fetch('https://api.twilio.com')).resolves.toEqualTypeOf<Response>();
+      return c.text('ok');
+    });
+  });
+
+  it('is typed on a route-level middleware', () => {
+    new Hono().get('/', twilioOAuth(options), (c) => {
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      return c.text('ok');
+    });
+  });
+
+  it('is typed in every route of an app declared with TwilioOAuthEnv', () => {
+    const app = new Hono<TwilioOAuthEnv>();
+    app.use(twilioOAuth(options));
+    app.get('/', (c) => {
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      return c.text('ok');
+    });
+  });
+
+  it('is absent where the middleware is not installed', () => {
+    new Hono().get('/', (c) => {
+      expectTypeOf(c.var).not.toHaveProperty('twilio');
+      return c.text('ok');
+    });
+  });
+});
+
+describe('twilioOAuth()', () => {
+  type Bindings = { TWILIO_CLIENT_ID: string; TWILIO_CLIENT_SECRET: string };
+
+  it('types c.env in the options factory and keeps the bindings on the app', () => {
+    const middleware = twilioOAuth<{ Bindings: Bindings }>((c) => {
+      expectTypeOf(c.env).toEqualTypeOf<Bindings>();
+      return { clientId: c.env.TWILIO_CLIENT_ID, clientSecret: c.env.TWILIO_CLIENT_SECRET };
+    });
+    new Hono<{ Bindings: Bindings }>().use(middleware).get('/', (c) => {
+      expectTypeOf(c.env).toEqualTypeOf<Bindings>();
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      return c.text('ok');
+    });
+  });
+
+  it('accepts a manager and returns a Hono middleware', () => {
+    const manager = {} as TokenManager;
+    expectTypeOf(twilioOAuth({ manager })).toExtend<MiddlewareHandler>();
+  });
+
+  it('rejects what is not options', () => {
+    // @ts-expect-error clientSecret is required
+    twilioOAuth({ clientId: 'OQ1' });
+    // @ts-expect-error the factory must return options
+    twilioOAuth(() => 'OQ1');
+  });
+});

@@ -1,0 +1,77 @@
+import type { TokenHandle, TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
+import type { Context, Env } from 'hono';
+
+/**
+ * What `c.var.twilio` holds: `getToken()`, `getAuthorizationHeader()` and an
+ * authenticated `fetch()`. The methods are bound, so `c.var.twilio.fetch` can be
+ * handed to code that expects a plain `fetch`.
+ *
+ * A token failure rejects with Hono's `HTTPException`: status 502 when Twilio
+ * rejected the credentials or answered something invalid, 503 when the token
+ * service is unavailable (timeout, network error, 5xx, 429). Its message is safe to
+ * send to a client; the core `TokenRequestError` is its `cause`.
+ */
+export type TwilioHandle = TokenHandle;
+
+/**
+ * The context variables the middleware sets.
+ *
+ * @example
+ * ```ts
+ * type AppEnv = { Bindings: CloudflareBindings; Variables: TwilioOAuthVariables };
+ * ```
+ */
+export interface TwilioOAuthVariables {
+  /** The lazy token handle of the current request. */
+  twilio: TwilioHandle;
+}
+
+/**
+ * The Hono `Env` fragment contributed by the middleware. Chained apps
+ * (`new Hono().use(twilioOAuth(...)).get(...)`) infer it; otherwise declare it
+ * on the app so that `c.var.twilio` is typed in every route.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<TwilioOAuthEnv>();
+ * app.use(twilioOAuth({ clientId, clientSecret }));
+ * app.get('/token', async (c) => c.json((await c.var.twilio.getToken()).expiresAt));
+ * ```
+ */
+export interface TwilioOAuthEnv {
+  Variables: TwilioOAuthVariables;
+}
+
+/**
+ * Shares a `TokenManager` you created (and close) yourself, e.g. one that uses a
+ * Redis store or is also used outside HTTP requests. The middleware never closes it.
+ */
+export interface TwilioOAuthManagerOptions {
+  manager: TokenManager;
+}
+
+/**
+ * Computes the manager options for a request, typically from Workers bindings in
+ * `c.env`. Called at most once per request, and only when the request uses
+ * `c.var.twilio`. Managers are shared per credential key (token URL + client id
+ * [+ scope]) across requests of the same process or isolate, in a pool of at most
+ * 100 (least recently used closed first). A changed secret or setting for the
+ * same key replaces the shared manager; so does a new `store` object, so return
+ * the same store each time. Functions (`fetch`, `now`, `onEvent`) are taken from
+ * the call that created the manager.
+ *
+ * @example
+ * ```ts
+ * twilioOAuth<{ Bindings: Env }>((c) => ({
+ *   clientId: c.env.TWILIO_CLIENT_ID,
+ *   clientSecret: c.env.TWILIO_CLIENT_SECRET,
+ * }));
+ * ```
+ */
+export type TwilioOAuthOptionsFactory<E extends Env = Env> = (c: Context<E>) => TokenManagerOptions;
+
+/** Everything {@link twilioOAuth} accepts. */
+export type TwilioOAuthConfig<E extends Env = Env> =
+  | TokenManagerOptions
+  | TwilioOAuthManagerOptions
+  | TwilioOAuthOptionsFactory<E>;
