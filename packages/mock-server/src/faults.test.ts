@@ -50,6 +50,8 @@ describe('parseFaults', () => {
     [{ api: { expiresIn: 1 } }, /"api\.expiresIn"/],
     [{ token: { expiresIn: Number.NaN } }, /"token\.expiresIn"/],
     [{ token: { expiresIn: {} } }, /"token\.expiresIn"/],
+    // JSON would turn Infinity into null, which is what `null` is for.
+    [{ token: { expiresIn: Number.POSITIVE_INFINITY } }, /"token\.expiresIn"/],
   ])('rejects %j', (input, message) => {
     expect(() => parseFaults(input)).toThrow(TypeError);
     expect(() => parseFaults(input)).toThrow(message);

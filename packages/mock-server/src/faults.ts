@@ -31,11 +31,9 @@ const CHECKS: Record<keyof Fault, Check> = {
   times: integerIn(1, Number.MAX_SAFE_INTEGER),
   tokenType: string,
   expiresIn: (value) =>
-    value === null ||
-    typeof value === 'string' ||
-    (typeof value === 'number' && !Number.isNaN(value))
+    value === null || typeof value === 'string' || Number.isFinite(value)
       ? undefined
-      : 'must be a number, a string or null',
+      : 'must be a finite number, a string or null',
   body: string,
   contentType: (value) =>
     typeof value === 'string' && value.length > 0 && !/[\r\n]/.test(value)

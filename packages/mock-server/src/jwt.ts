@@ -32,12 +32,13 @@ export class TokenSigner {
 
   /** Issues a token for `clientId`, valid `ttlSeconds` from `nowMs`. */
   sign(clientId: string, ttlSeconds: number, nowMs: number): string {
-    const iat = Math.floor(nowMs / 1000);
     const claims: TokenClaims = {
       iss: this.issuer,
       sub: clientId,
-      iat,
-      exp: iat + ttlSeconds,
+      iat: Math.floor(nowMs / 1000),
+      // Rounded up: a client that counts `expires_in` from the moment it asked must never see
+      // the server refuse a token it still believes valid.
+      exp: Math.ceil((nowMs + ttlSeconds * 1000) / 1000),
       jti: randomUUID(),
     };
     const unsigned = `${HEADER}.${encode(claims)}`;

@@ -77,8 +77,8 @@ export interface Fault {
   /** Token endpoint only: the `token_type` of an otherwise successful response. */
   readonly tokenType?: string;
   /**
-   * Token endpoint only: the `expires_in` of an otherwise successful response; `null` leaves the
-   * field out.
+   * Token endpoint only: the `expires_in` (a finite number or a string) of an otherwise successful
+   * response; `null` leaves the field out.
    */
   readonly expiresIn?: number | string | null;
   /** Answers with this raw body (with `status`, default 200). */
