@@ -17,7 +17,8 @@ describe('public types', () => {
 
   it('MockServer exposes URLs, credentials and controls', () => {
     expectTypeOf<MockServer['tokenUrl']>().toEqualTypeOf<string>();
-    expectTypeOf<MockServer['clients']>().toEqualTypeOf<readonly MockClient[]>();
+    expectTypeOf<MockServer['clients']>().toEqualTypeOf<readonly [MockClient, ...MockClient[]]>();
+    expectTypeOf<MockServer['clients'][0]>().toEqualTypeOf<MockClient>();
     expectTypeOf<MockServer['stats']>().returns.toEqualTypeOf<MockStats>();
     expectTypeOf<MockServer['setFaults']>().parameter(0).toEqualTypeOf<Faults>();
     expectTypeOf<MockServer['close']>().returns.toEqualTypeOf<Promise<void>>();

@@ -5,7 +5,7 @@ import type { MockClient, MockServerOptions } from './types.js';
 export interface ResolvedOptions {
   readonly port: number;
   readonly host: string;
-  readonly clients: readonly MockClient[];
+  readonly clients: readonly [MockClient, ...MockClient[]];
   readonly tokenTtlSeconds: number;
   readonly accountSid: string;
   readonly now: () => number;
@@ -31,13 +31,14 @@ const fail = (option: string, requirement: string): never => {
 const isPositiveInteger = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
-function resolveClients(clients: unknown): readonly MockClient[] {
+function resolveClients(clients: unknown): [MockClient, ...MockClient[]] {
   if (clients === undefined) return [Object.freeze(generateClient())];
   if (!Array.isArray(clients) || clients.length === 0) {
     return fail('clients', 'must be a non-empty array of { clientId, clientSecret }');
   }
+  const [first, ...rest] = clients as unknown[];
   const seen = new Set<string>();
-  return clients.map((client: unknown, index): MockClient => {
+  const resolveClient = (client: unknown, index: number): MockClient => {
     const where = `clients[${index}]`;
     if (typeof client !== 'object' || client === null) {
       return fail(where, 'must be an object { clientId, clientSecret }');
@@ -53,7 +54,11 @@ function resolveClients(clients: unknown): readonly MockClient[] {
     if (seen.has(clientId)) return fail(`${where}.clientId`, 'is a duplicate');
     seen.add(clientId);
     return Object.freeze({ clientId, clientSecret });
-  });
+  };
+  return [
+    resolveClient(first, 0),
+    ...rest.map((client, index) => resolveClient(client, index + 1)),
+  ];
 }
 
 /**

@@ -171,8 +171,8 @@ export interface MockServer extends AsyncDisposable {
   readonly port: number;
   /** The configured or generated account SID. */
   readonly accountSid: string;
-  /** The configured or generated clients. */
-  readonly clients: readonly MockClient[];
+  /** The configured or generated clients (never empty, so `clients[0]` is always there). */
+  readonly clients: readonly [MockClient, ...MockClient[]];
   /** A snapshot of the counters. */
   stats(): MockStats;
   /**
