@@ -129,6 +129,17 @@ describe('twilio-oauth-mock CLI', () => {
     expect(await proc.exit).toEqual({ code: 0, signal: null });
   });
 
+  it('keeps running and still exits 0 when its stdout reader goes away', async () => {
+    const proc = run([]);
+    await proc.waitFor('Press Ctrl+C');
+    const tokenUrl = line(proc.stdout(), 'token URL:');
+    proc.child.stdout?.destroy();
+    expect((await fetch(tokenUrl, { method: 'POST' })).status).toBe(400);
+    // Stopping writes one more line, into the closed pipe.
+    proc.child.kill('SIGTERM');
+    expect(await proc.exit).toEqual({ code: 0, signal: null });
+  });
+
   it('exits 2 with the usage for a bad flag', async () => {
     const proc = run(['--port', 'eighty']);
     expect(await proc.exit).toEqual({ code: 2, signal: null });

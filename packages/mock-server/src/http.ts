@@ -3,6 +3,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 /** Request bodies larger than this are answered 413. */
 export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
 
+/** The body, or why there is none: over the limit, or the client went away. */
 export type BodyResult =
   | { readonly ok: true; readonly body: Buffer }
   | { readonly ok: false; readonly reason: 'too_large' | 'aborted' };

@@ -1,3 +1,9 @@
+/**
+ * A local emulator of Twilio's OAuth Token API and Messages API, with fault injection, for
+ * offline tests. Start it with {@link startMockServer}; see the README for the CLI.
+ *
+ * @packageDocumentation
+ */
 export { startMockServer } from './server.js';
 export type {
   Fault,

@@ -12,6 +12,7 @@ export interface TokenClaims {
 /** Why a bearer token was refused. */
 export type TokenRejection = 'malformed' | 'bad_signature' | 'expired';
 
+/** The claims of a valid token, or why it was refused. */
 export type VerifyResult =
   | { readonly ok: true; readonly claims: TokenClaims }
   | { readonly ok: false; readonly reason: TokenRejection };

@@ -11,6 +11,7 @@ export interface ResolvedOptions {
   readonly now: () => number;
 }
 
+/** What the REST API accepts as an account SID. */
 export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
