@@ -5,5 +5,7 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     typecheck: { enabled: true, include: ['src/**/*.test-d.ts', 'test/**/*.test-d.ts'] },
     testTimeout: 20_000,
+    // test/dist.test.ts checks the published build: Node must load it untransformed.
+    server: { deps: { external: [/\/packages\/nestjs\/dist\//] } },
   },
 });

@@ -1,0 +1,80 @@
+/** What the sample reads from its environment. */
+export interface SampleConfig {
+  /** Both set, or both absent (then the sample starts the Twilio mock server itself). */
+  readonly clientId: string | undefined;
+  readonly clientSecret: string | undefined;
+  /** Required with real credentials; the mock server's own when it is started. */
+  readonly accountSid: string | undefined;
+  /** Default Twilio's Token API. */
+  readonly tokenUrl: string;
+  /** Default `https://api.twilio.com`, without a trailing slash. */
+  readonly apiBaseUrl: string;
+  /** Default 3003; `0` picks a free port. */
+  readonly port: number;
+  /** Default `127.0.0.1`. */
+  readonly host: string;
+}
+
+/** The Twilio settings the Nest application is built from (what `@nestjs/config` serves). */
+export interface TwilioSettings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly accountSid: string;
+  readonly tokenUrl: string;
+  readonly apiBaseUrl: string;
+}
+
+/** The `@nestjs/config` shape of the app: one `twilio` namespace. */
+export interface AppConfig {
+  readonly twilio: TwilioSettings;
+}
+
+export const DEFAULT_PORT = 3003;
+const DEFAULT_TOKEN_URL = 'https://oauth.twilio.com/v2/token';
+const DEFAULT_API_BASE_URL = 'https://api.twilio.com';
+
+/**
+ * Reads the sample's settings from `env`; an empty variable counts as unset. Throws with the
+ * variable's name, never its value.
+ */
+export function readConfig(env: Readonly<Record<string, string | undefined>>): SampleConfig {
+  const read = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const clientId = read('TWILIO_CLIENT_ID');
+  const clientSecret = read('TWILIO_CLIENT_SECRET');
+  if (clientId === undefined && clientSecret !== undefined) {
+    throw new Error('TWILIO_CLIENT_ID is not set (set both client variables, or neither)');
+  }
+  if (clientId !== undefined && clientSecret === undefined) {
+    throw new Error('TWILIO_CLIENT_SECRET is not set (set both client variables, or neither)');
+  }
+  const accountSid = read('TWILIO_ACCOUNT_SID');
+  if (clientId !== undefined && accountSid === undefined) {
+    throw new Error('TWILIO_ACCOUNT_SID is not set (required with TWILIO_CLIENT_ID)');
+  }
+  return {
+    clientId,
+    clientSecret,
+    accountSid,
+    tokenUrl: absoluteUrl('TWILIO_TOKEN_URL', read('TWILIO_TOKEN_URL') ?? DEFAULT_TOKEN_URL),
+    apiBaseUrl: absoluteUrl(
+      'TWILIO_API_BASE_URL',
+      read('TWILIO_API_BASE_URL') ?? DEFAULT_API_BASE_URL,
+    ).replace(/\/+$/, ''),
+    port: portNumber(read('PORT')),
+    host: read('HOST') ?? '127.0.0.1',
+  };
+}
+
+function absoluteUrl(name: string, value: string): string {
+  if (!URL.canParse(value)) throw new Error(`${name} is not an absolute URL`);
+  return value;
+}
+
+function portNumber(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new Error('PORT must be an integer from 0 to 65535');
+  }
+  return port;
+}

@@ -1,0 +1,69 @@
+import type { AddressInfo } from 'node:net';
+import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
+import { createApp } from './app.js';
+import type { SampleConfig, TwilioSettings } from './config.js';
+
+/** A listening sample, with everything it started. */
+export interface RunningSample {
+  /** e.g. `http://127.0.0.1:3003`. */
+  readonly url: string;
+  /** Closes the app (HTTP server, then the token manager) and the mock server if it started one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the sample on `config.host:config.port`. Without client credentials it first starts
+ * the Twilio mock server with generated demo credentials, and says so through `log`.
+ */
+export async function startSample(
+  config: SampleConfig,
+  log: (line: string) => void,
+): Promise<RunningSample> {
+  let mock: MockServer | undefined;
+  let twilio: TwilioSettings;
+  if (config.clientId === undefined || config.clientSecret === undefined) {
+    mock = await startMockServer({ host: '127.0.0.1', port: 0 });
+    const [demo] = mock.clients;
+    if (demo === undefined) throw new Error('the mock server generated no client');
+    twilio = {
+      ...demo,
+      accountSid: mock.accountSid,
+      tokenUrl: mock.tokenUrl,
+      apiBaseUrl: mock.apiBaseUrl,
+    };
+    log(
+      `nest-sample: TWILIO_CLIENT_ID / TWILIO_CLIENT_SECRET not set, started the Twilio mock server at ${mock.url} with demo credentials`,
+    );
+  } else {
+    if (config.accountSid === undefined) throw new Error('TWILIO_ACCOUNT_SID is not set');
+    twilio = {
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      accountSid: config.accountSid,
+      tokenUrl: config.tokenUrl,
+      apiBaseUrl: config.apiBaseUrl,
+    };
+  }
+
+  try {
+    const app = await createApp(twilio);
+    try {
+      await app.listen(config.port, config.host);
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      url: `http://${host}:${port}`,
+      async close() {
+        await app.close();
+        await mock?.close();
+      },
+    };
+  } catch (error) {
+    await mock?.close();
+    throw error;
+  }
+}
