@@ -41,6 +41,10 @@ export class TwilioOAuthHealthIndicator {
    * @param key name of the indicator in the health report, e.g. `"twilio"`.
    * @returns `{ [key]: { status: 'up', state, expiresAt } }` (`state`: `fresh` / `stale`,
    * `expiresAt`: ISO 8601), or `{ [key]: { status: 'down', message } }`.
+   * @example
+   * ```ts
+   * await this.health.check([() => this.twilio.isHealthy('twilio')]);
+   * ```
    */
   async isHealthy<const Key extends string>(key: Key): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.health.check(key);
