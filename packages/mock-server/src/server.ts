@@ -55,7 +55,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const faults = new FaultState();
   const messages = new MessageStore();
 
-  const server = createServer({ keepAlive: true });
+  const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(resolved.port, resolved.host, () => {
