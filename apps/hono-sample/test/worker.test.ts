@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
+import { Miniflare } from 'miniflare';
+import { build } from 'tsdown';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const appDir = fileURLToPath(new URL('..', import.meta.url));
+const CLIENT = { clientId: 'OQworker', clientSecret: 'worker-secret-61d9' };
+
+/** The `key = "value"` pairs of wrangler.toml, top level and `[vars]`. */
+function readWranglerToml(): { top: Record<string, string>; vars: Record<string, string> } {
+  const top: Record<string, string> = {};
+  const vars: Record<string, string> = {};
+  let section = '';
+  for (const line of readFileSync(join(appDir, 'wrangler.toml'), 'utf8').split('\n')) {
+    const header = /^\[(.+)\]\s*$/.exec(line);
+    if (header?.[1]) section = header[1];
+    const pair = /^(\w+)\s*=\s*"([^"]*)"\s*$/.exec(line);
+    if (pair?.[1] && pair[2] !== undefined) {
+      (section === 'vars' ? vars : section === '' ? top : {})[pair[1]] = pair[2];
+    }
+  }
+  return { top, vars };
+}
+
+// The Worker entry as wrangler would ship it: src/worker.ts bundled into one module,
+// run by workerd (miniflare) with the bindings wrangler.toml declares, pointed at
+// the mock server on loopback.
+describe('src/worker.ts on workerd', () => {
+  const wrangler = readWranglerToml();
+  let server: MockServer;
+  let outDir: string;
+  const workers: Miniflare[] = [];
+
+  const startWorker = async (secret: string) => {
+    const mf = new Miniflare({
+      modules: true,
+      modulesRoot: outDir,
+      scriptPath: join(outDir, 'worker.mjs'),
+      compatibilityDate: wrangler.top.compatibility_date,
+      bindings: {
+        ...wrangler.vars,
+        TWILIO_CLIENT_ID: CLIENT.clientId,
+        TWILIO_ACCOUNT_SID: server.accountSid,
+        TWILIO_TOKEN_URL: server.tokenUrl,
+        TWILIO_API_BASE_URL: server.apiBaseUrl,
+        // What `wrangler secret put` provides in production.
+        TWILIO_CLIENT_SECRET: secret,
+      },
+    });
+    workers.push(mf);
+    await mf.ready;
+    return mf;
+  };
+
+  beforeAll(async () => {
+    server = await startMockServer({ clients: [CLIENT] });
+    outDir = await mkdtemp(join(tmpdir(), 'hono-sample-worker-'));
+    await build({
+      cwd: appDir,
+      entry: { worker: join(appDir, wrangler.top.main ?? 'src/worker.ts') },
+      outDir,
+      format: 'esm',
+      platform: 'browser',
+      fixedExtension: true,
+      dts: false,
+      config: false,
+      report: false,
+      logLevel: 'silent',
+      deps: { alwaysBundle: [/./], onlyBundle: false },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(workers.map((mf) => mf.dispose()));
+    await server?.close();
+    if (outDir) await rm(outDir, { recursive: true, force: true });
+  });
+
+  it('wrangler.toml declares the entry and the non-secret variables, not the secret', () => {
+    expect(wrangler.top.main).toBe('src/worker.ts');
+    expect(wrangler.top.compatibility_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(Object.keys(wrangler.vars).sort()).toEqual([
+      'TWILIO_ACCOUNT_SID',
+      'TWILIO_API_BASE_URL',
+      'TWILIO_CLIENT_ID',
+      'TWILIO_TOKEN_URL',
+    ]);
+  });
+
+  it('serves the routes with credentials from its bindings, one token for the isolate', async () => {
+    const mf = await startWorker(CLIENT.clientSecret);
+
+    const health = await mf.dispatchFetch('http://worker.test/health');
+    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(server.stats().tokenRequests).toBe(0);
+
+    const info = await mf.dispatchFetch('http://worker.test/token-info');
+    expect(info.status).toBe(200);
+    expect(await info.json()).toMatchObject({
+      tokenType: 'Bearer',
+      expiresAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      expiresInSeconds: expect.any(Number),
+    });
+
+    const created = await mf.dispatchFetch('http://worker.test/messages', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ to: '+15005550006', from: '+15005550001', body: 'From a Worker' }),
+    });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ body: 'From a Worker' });
+
+    const listed = await Promise.all(
+      Array.from({ length: 10 }, () => mf.dispatchFetch('http://worker.test/messages')),
+    );
+    expect(listed.map((r) => r.status)).toEqual(Array(10).fill(200));
+    await Promise.all(listed.map((r) => r.arrayBuffer()));
+    expect(server.stats().tokenRequests).toBe(1);
+    expect(server.messages().map((m) => m.body)).toEqual(['From a Worker']);
+  });
+
+  it('answers 502 JSON without the secret when the secret binding is wrong', async () => {
+    const mf = await startWorker('stale-secret-from-last-year');
+
+    const response = await mf.dispatchFetch('http://worker.test/messages');
+    const text = await response.text();
+
+    expect(response.status).toBe(502);
+    expect(JSON.parse(text)).toEqual({
+      error: 'Twilio credentials were rejected (invalid_client)',
+    });
+    expect(text).not.toContain('stale-secret-from-last-year');
+  });
+});
