@@ -9,9 +9,9 @@ const REDACTED = '[redacted]';
  * `[redacted]` in its place, so logging the object does not leak the bearer.
  */
 class RedactedToken implements AccessToken {
-  readonly accessToken: string;
-  readonly tokenType: string;
-  readonly expiresAt: number;
+  declare readonly accessToken: string;
+  declare readonly tokenType: string;
+  declare readonly expiresAt: number;
 
   constructor(accessToken: string, expiresAt: number) {
     this.accessToken = accessToken;

@@ -9,7 +9,7 @@ export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') a
  */
 export class TwilioOAuthError extends Error {
   /** Stable machine-readable code, e.g. `invalid_client`, `timeout`, `closed`. */
-  readonly code: string;
+  declare readonly code: string;
 
   /**
    * @param code - stable code, see {@link TwilioOAuthError.code}.
@@ -21,9 +21,10 @@ export class TwilioOAuthError extends Error {
     this.code = code;
   }
 
-  /** What `JSON.stringify` shows: name, code and message (plus the subclass's safe fields). */
+  /** What `JSON.stringify` shows: name, code, message and the safe fields of subclasses. */
   toJSON(): Record<string, unknown> {
-    return { name: this.name, code: this.code, message: this.message };
+    const { name, code, message, status, retryable, attempts } = this as Partial<TokenRequestError>;
+    return { name, code, message, status, retryable, attempts };
   }
 
   /** Keeps `util.inspect` / `console.log` to the same safe fields plus the stack. */
@@ -45,11 +46,11 @@ export class TwilioOAuthError extends Error {
 export class TokenRequestError extends TwilioOAuthError {
   declare readonly code: TokenErrorCode;
   /** HTTP status of the token endpoint's answer, when there was one. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** True for timeouts, network errors, 5xx and 429. */
-  readonly retryable: boolean;
+  declare readonly retryable: boolean;
   /** How many HTTP attempts were made before giving up. */
-  attempts: number;
+  declare attempts: number;
 
   constructor(
     code: TokenErrorCode,
@@ -62,11 +63,6 @@ export class TokenRequestError extends TwilioOAuthError {
     this.retryable = options.retryable ?? false;
     this.attempts = options.attempts ?? 1;
   }
-
-  override toJSON(): Record<string, unknown> {
-    const { status, retryable, attempts } = this;
-    return { ...super.toJSON(), status, retryable, attempts };
-  }
 }
 
 /**
@@ -75,7 +71,7 @@ export class TokenRequestError extends TwilioOAuthError {
  */
 export class InvalidOptionsError extends TwilioOAuthError {
   /** Name of the offending option, e.g. `clientSecret` or `retry.maxAttempts`. */
-  readonly option: string;
+  declare readonly option: string;
 
   constructor(option: string, problem: string) {
     super('invalid_option', `Invalid option "${option}": ${problem}`);
@@ -90,10 +86,10 @@ export class InvalidOptionsError extends TwilioOAuthError {
  */
 export class HostNotAllowedError extends TwilioOAuthError {
   /** The refused host name. */
-  readonly host: string;
+  declare readonly host: string;
 
   constructor(host: string, reason = 'is not in allowedHosts') {
-    super('host_not_allowed', `Refusing to send the bearer token to ${host}: ${reason}`);
+    super('host_not_allowed', `Bearer token not sent to ${host}: ${reason}`);
     this.name = 'HostNotAllowedError';
     this.host = host;
   }
@@ -111,8 +107,7 @@ const UNAVAILABLE = [
 const codeOf = (error: unknown): string | undefined => {
   // Duck-typed rather than `instanceof` so errors cross the ESM/CJS dual-package boundary.
   const e = error as TokenRequestError | undefined;
-  return e instanceof Error &&
-    (e.name === 'TokenRequestError' || (e.name === 'TwilioOAuthError' && e.code === 'closed'))
+  return e instanceof Error && (e.name === 'TokenRequestError' || e.code === 'closed')
     ? e.code
     : undefined;
 };
@@ -141,11 +136,11 @@ export function httpStatusForError(error: unknown): 502 | 503 | undefined {
 export function publicErrorMessage(error: unknown): string {
   const status = httpStatusForError(error);
   const code = codeOf(error);
-  return status === 503
-    ? `Twilio token service unavailable (${code})`
-    : code === 'invalid_response'
-      ? 'Twilio token service sent an invalid response (invalid_response)'
-      : status
-        ? `Twilio credentials were rejected (${code})`
-        : 'Internal error';
+  const what =
+    status === 503
+      ? 'token service unavailable'
+      : code === 'invalid_response'
+        ? 'token service sent an invalid response'
+        : 'credentials were rejected';
+  return status ? `Twilio ${what} (${code})` : 'Internal error';
 }

@@ -1,57 +1,50 @@
+import { noop } from './timers';
 import type { AccessToken } from './types';
 
-/** What {@link bearerFetch} needs from its manager. */
-export interface BearerFetchDeps {
-  readonly fetch: typeof globalThis.fetch;
-  readonly check: (url: URL) => void;
-  readonly getToken: () => Promise<AccessToken>;
-  /** Drops `accessToken` if it is still the current one (so concurrent 401s share one refresh). */
-  readonly reject: (accessToken: string) => void;
-}
-
-/** Bodies that can be sent a second time: anything but a stream. */
+/** Bodies that can be sent a second time: anything but a stream (or Node's async iterables). */
 const replayable = (body: unknown): boolean =>
-  body == null ||
-  typeof body === 'string' ||
-  body instanceof URLSearchParams ||
-  body instanceof ArrayBuffer ||
-  ArrayBuffer.isView(body) ||
-  (typeof Blob === 'function' && body instanceof Blob) ||
-  (typeof FormData === 'function' && body instanceof FormData);
+  !(body instanceof ReadableStream || Symbol.asyncIterator in Object(body));
 
 /** Frees the connection held by a response we will not hand out. */
 const discard = (response: Response) => {
-  response.body?.cancel().catch(() => {});
+  response.body?.cancel().catch(noop);
 };
 
 /**
  * `fetch` with `Authorization: Bearer …` set (replacing any caller-supplied
  * Authorization header), for allowed hosts only; on a 401 the token is dropped
  * and the request is sent once more with a new one when its body can be replayed.
+ *
+ * @param fetchImpl - the manager's `fetch`.
+ * @param check - throws unless the URL may receive the bearer.
+ * @param getToken - the manager's current token.
+ * @param reject - drops a token if it is still the current one (so concurrent 401s share one refresh).
  */
 export async function bearerFetch(
-  deps: BearerFetchDeps,
+  fetchImpl: typeof globalThis.fetch,
+  check: (url: URL) => void,
+  getToken: () => Promise<AccessToken>,
+  reject: (accessToken: string) => void,
   input: RequestInfo | URL,
   init?: RequestInit,
 ): Promise<Response> {
-  const isRequest = typeof Request === 'function' && input instanceof Request;
-  deps.check(new URL(isRequest ? input.url : String(input)));
+  const isRequest = input instanceof Request;
+  check(new URL(isRequest ? input.url : String(input)));
   const send = (token: AccessToken) => {
     // Headers given in `init` replace a Request's own headers, as in plain fetch.
     const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
     headers.set('authorization', `Bearer ${token.accessToken}`);
-    const request = deps.fetch;
-    return request(input, { ...init, headers });
+    return fetchImpl(input, { ...init, headers });
   };
-  const token = await deps.getToken();
+  const token = await getToken();
   const response = await send(token);
   const canReplay =
     init?.body !== undefined ? replayable(init.body) : !(isRequest && input.body !== null);
   if (response.status !== 401 || !canReplay) return response;
-  deps.reject(token.accessToken);
+  reject(token.accessToken);
   let next: AccessToken;
   try {
-    next = await deps.getToken();
+    next = await getToken();
   } catch (error) {
     discard(response);
     throw error;

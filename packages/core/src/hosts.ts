@@ -13,29 +13,21 @@ const normalise = (host: string) => host.toLowerCase().replace(/\.$/, '');
  * @throws {InvalidOptionsError} when a pattern is empty or not a host name.
  */
 export function hostAllowList(patterns: readonly string[] = ['*.twilio.com']): (url: URL) => void {
-  if (!Array.isArray(patterns)) {
-    throw new InvalidOptionsError('allowedHosts', 'must be an array of host names');
-  }
-  const exact = new Set<string>();
-  const suffixes: string[] = [];
-  for (const pattern of patterns) {
+  const list = (Array.isArray(patterns) ? patterns : [0]).map((pattern) => {
     const host = typeof pattern === 'string' ? normalise(pattern) : '';
-    if (!/^(\*\.)?([a-z0-9_-]+\.)*[a-z0-9_-]+$|^\[[0-9a-f:.]+\]$/.test(host)) {
-      throw new InvalidOptionsError(
-        'allowedHosts',
-        'entries must be host names like "*.twilio.com"',
-      );
+    if (!/^(\*\.)?[\w-]+(\.[\w-]+)*$|^\[[\da-f:.]+\]$/.test(host)) {
+      throw new InvalidOptionsError('allowedHosts', 'must list host names like "*.twilio.com"');
     }
-    if (host.startsWith('*.')) suffixes.push(host.slice(1));
-    else exact.add(host);
-  }
+    return host;
+  });
   return (url) => {
     // WHATWG URL parsing has already taken userinfo, port and escapes out of `hostname`.
     const host = normalise(url.hostname);
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(host))) {
       throw new HostNotAllowedError(host, 'https is required');
     }
-    if (!exact.has(host) && !suffixes.some((suffix) => host.endsWith(suffix))) {
+    // "*.x.com" keeps its dot: it matches names ending in ".x.com", never "evilx.com" or "x.com".
+    if (!list.some((p) => (p[0] === '*' ? host.endsWith(p.slice(1)) : host === p))) {
       throw new HostNotAllowedError(host);
     }
   };

@@ -49,12 +49,4 @@ export class MemoryTokenStore implements TokenStore {
   async delete(key: string): Promise<void> {
     this.#entries.delete(key);
   }
-
-  toJSON() {
-    return { name: 'MemoryTokenStore', size: this.size };
-  }
-
-  [Symbol.for('nodejs.util.inspect.custom')]() {
-    return `MemoryTokenStore { size: ${this.size} }`;
-  }
 }

@@ -1,5 +1,5 @@
 import { InvalidOptionsError } from './errors';
-import type { RequestTokenOptions, TokenEvent } from './types';
+import type { RequestTokenOptions, RetryOptions, TokenEvent } from './types';
 
 /** Twilio's Token API endpoint, the default `tokenUrl`. */
 export const DEFAULT_TOKEN_URL = 'https://oauth.twilio.com/v2/token';
@@ -81,7 +81,7 @@ const str = (name: string, value: unknown, required: boolean): string | undefine
  * {@link TokenManager}. Never reads beyond what it is given and never mutates it.
  */
 export function exchangeConfig(options: RequestTokenOptions): ExchangeConfig {
-  if (typeof options !== 'object' || options === null) {
+  if (Object(options) !== options) {
     throw new InvalidOptionsError('options', 'must be an object');
   }
   const clientId = str('clientId', options.clientId, true) as string;
@@ -95,22 +95,17 @@ export function exchangeConfig(options: RequestTokenOptions): ExchangeConfig {
     throw new InvalidOptionsError('tokenUrl', 'is not an absolute URL');
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new InvalidOptionsError('tokenUrl', 'must use https (http only on loopback hosts)');
+    throw new InvalidOptionsError('tokenUrl', 'must be https (http on loopback only)');
   }
-  const method = options.clientAuthMethod ?? 'client_secret_post';
-  if (method !== 'client_secret_post' && method !== 'client_secret_basic') {
-    throw new InvalidOptionsError(
-      'clientAuthMethod',
-      'must be "client_secret_post" or "client_secret_basic"',
-    );
+  const method = options.clientAuthMethod;
+  if (method && !/^client_secret_(post|basic)$/.test(method)) {
+    throw new InvalidOptionsError('clientAuthMethod', 'is not supported');
   }
   // Looked up per call, and never called as a method: some runtimes reject a detached `this`.
   const fetchImpl: typeof globalThis.fetch =
     fn('fetch', options.fetch) ?? ((input, init) => globalThis.fetch(input, init));
-  const retry = options.retry ?? {};
-  if (typeof retry !== 'object' || retry === null) {
-    throw new InvalidOptionsError('retry', 'must be an object');
-  }
+  // Anything but an object reads as no retry settings: the defaults apply.
+  const retry: RetryOptions = Object(options.retry);
   const tokenUrl = url.href;
   return {
     tokenUrl,

@@ -1,4 +1,3 @@
-import { INSPECT } from './errors';
 import { credentialKey, DEFAULT_TOKEN_URL, num } from './options';
 import { TokenManager } from './token-manager';
 import type { TokenManagerOptions, TokenStore } from './types';
@@ -10,17 +9,9 @@ interface Held {
   readonly store: TokenStore | undefined;
 }
 
-const fingerprintOf = (o: TokenManagerOptions) =>
-  JSON.stringify([
-    o.clientSecret,
-    o.clientAuthMethod,
-    o.timeoutMs,
-    o.retry,
-    o.expiryBufferSeconds,
-    o.refreshAheadSeconds,
-    o.allowedHosts,
-    o.lockWaitMs,
-  ]);
+// Functions drop out of JSON by themselves; the store is compared by identity instead.
+const fingerprintOf = (options: TokenManagerOptions) =>
+  JSON.stringify(options, (key, value) => (key === 'store' ? undefined : value));
 
 /**
  * A bounded LRU of {@link TokenManager}s, one per credential key, for adapters
@@ -89,13 +80,5 @@ export class TokenManagerPool {
     const managers = [...this.#managers.values()];
     this.#managers.clear();
     await Promise.all(managers.map((held) => held.manager.close()));
-  }
-
-  toJSON() {
-    return { name: 'TokenManagerPool', size: this.size };
-  }
-
-  [INSPECT]() {
-    return `TokenManagerPool ${JSON.stringify(this)}`;
   }
 }

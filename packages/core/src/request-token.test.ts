@@ -90,12 +90,12 @@ describe('requestToken: request format', () => {
     expect(token.expiresAt).toBe(1_000_000 + 100_000);
   });
 
-  it('accepts a mixed-case token_type, absent id_token/refresh_token and a numeric string expires_in', async () => {
+  it('accepts a mixed-case token_type, absent id_token/refresh_token and a fractional expires_in', async () => {
     server.onToken = () => ({
-      body: { access_token: 'abc', token_type: 'bEaReR', expires_in: '120' },
+      body: { access_token: 'abc', token_type: 'bEaReR', expires_in: 119.5 },
     });
     const token = await requestToken({ ...base(), now: () => 0 });
-    expect(token).toMatchObject({ accessToken: 'abc', tokenType: 'Bearer', expiresAt: 120_000 });
+    expect(token).toMatchObject({ accessToken: 'abc', tokenType: 'Bearer', expiresAt: 119_500 });
   });
 });
 
@@ -124,6 +124,11 @@ describe('requestToken: response validation', () => {
     [
       'non-numeric expires_in',
       { access_token: 'x', token_type: 'Bearer', expires_in: 'soon' },
+      'expires_in',
+    ],
+    [
+      'string expires_in',
+      { access_token: 'x', token_type: 'Bearer', expires_in: '3600' },
       'expires_in',
     ],
     [
@@ -281,7 +286,8 @@ describe('requestToken: errors and retries', () => {
 
   it('times out each attempt and retries', async () => {
     server.onToken = (n) => (n === 1 ? 'hang' : { body: tokenBody(n) });
-    const token = await requestToken({ ...base(), timeoutMs: 50 });
+    // Roomy, so that the answered retry does not time out on a busy machine.
+    const token = await requestToken({ ...base(), timeoutMs: 500 });
     expect(token.accessToken).toBe('token-2');
     server.onToken = () => 'hang';
     const error = await failure(

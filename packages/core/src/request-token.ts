@@ -1,7 +1,7 @@
 import { createAccessToken } from './access-token';
 import { TokenRequestError } from './errors';
 import { type ExchangeConfig, exchangeConfig } from './options';
-import { delay, unref } from './timers';
+import { delay, noop, unref } from './timers';
 import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
 
 /** Largest token response body read, in bytes. */
@@ -30,80 +30,62 @@ export function emit(config: ExchangeConfig, event: EventBody): void {
   } catch {}
 }
 
-const fail = (code: string, message: string, status?: number, retryable = false, cause?: unknown) =>
-  new TokenRequestError(code, message, { status, retryable, cause });
+const fail = (code: string, detail: string, status?: number, retryable = false, cause?: unknown) =>
+  new TokenRequestError(code, `Token request failed: ${detail}`, { status, retryable, cause });
 
 const invalid = (what: string, status: number) =>
-  fail('invalid_response', `Invalid token response: ${what}`, status);
+  fail('invalid_response', `invalid response, ${what}`, status);
 
 /** Reads at most MAX_BODY_BYTES of the body as text; `undefined` when it is larger. */
 async function readCapped(response: Response): Promise<string | undefined> {
-  const declared = Number(response.headers.get('content-length'));
   const reader = response.body?.getReader();
   if (!reader) return '';
-  if (declared > MAX_BODY_BYTES) {
-    reader.cancel().catch(() => {});
-    return undefined;
-  }
   // Content-Length may be absent or lie, so count what actually arrives.
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (let size = 0; ; ) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return text + decoder.decode();
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(() => {});
+      reader.cancel().catch(noop);
       return undefined;
     }
-    chunks.push(value);
+    text += decoder.decode(value, { stream: true });
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 const parseJson = (text: string | undefined): unknown => {
   try {
-    return text === undefined ? undefined : JSON.parse(text);
+    return JSON.parse(text as string);
   } catch {
     // The SyntaxError quotes the body, which may hold a token: drop it.
-    return undefined;
   }
 };
 
 /** Checks each field of a 2xx answer; messages name the field, never its value. */
 function parseSuccess(text: string | undefined, status: number, sentAt: number): Issued {
-  if (text === undefined) throw invalid(`body exceeds ${MAX_BODY_BYTES} bytes`, status);
+  if (text === undefined) throw invalid(`body over ${MAX_BODY_BYTES} bytes`, status);
   const body = parseJson(text) as Record<string, unknown> | undefined;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw invalid('body is not a JSON object', status);
+    throw invalid('not a JSON object', status);
   }
   const { access_token, token_type, expires_in } = body;
   if (typeof access_token !== 'string' || access_token === '') {
-    throw invalid('access_token must be a non-empty string', status);
+    throw invalid('bad access_token', status);
   }
   if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
-    throw invalid('token_type must be "Bearer"', status);
+    throw invalid('bad token_type', status);
   }
-  // Some servers send expires_in as a decimal string; anything else non-numeric is refused.
-  const seconds =
-    typeof expires_in === 'number'
-      ? expires_in
-      : typeof expires_in === 'string' && /^\d+(\.\d+)?$/.test(expires_in)
-        ? Number(expires_in)
-        : Number.NaN;
-  if (!(seconds > 0 && seconds < 1e9)) {
-    throw invalid('expires_in must be a positive finite number', status);
+  // A JSON number, as RFC 6749 §5.1 says; strings are refused. The upper bound (~31 years) keeps dates finite.
+  const seconds = expires_in as number;
+  if (typeof seconds !== 'number' || !(seconds > 0 && seconds < 1e9)) {
+    throw invalid('bad expires_in', status);
   }
   for (const field of ['id_token', 'refresh_token']) {
     const value = body[field];
     if (value != null && typeof value !== 'string') {
-      throw invalid(`${field} must be a string, null or absent`, status);
+      throw invalid(`bad ${field}`, status);
     }
   }
   return { accessToken: access_token, issuedAt: sentAt, expiresAt: sentAt + seconds * 1000 };
@@ -113,26 +95,19 @@ function parseSuccess(text: string | undefined, status: number, sentAt: number):
 function parseFailure(text: string | undefined, response: Response): TokenRequestError {
   const { status } = response;
   if (status === 429 || status >= 500) {
-    return fail(
-      status === 429 ? 'rate_limited' : 'server_error',
-      `Token endpoint answered HTTP ${status}`,
-      status,
-      true,
-    );
+    return fail(status === 429 ? 'rate_limited' : 'server_error', `HTTP ${status}`, status, true);
   }
   const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
   // RFC 6749 §5.2 codes pass through; anything else the server sends is not echoed.
   return typeof error === 'string' && /^[\w.-]{1,64}$/.test(error)
-    ? fail(error, `Token request rejected: ${error} (HTTP ${status})`, status)
-    : invalid(`HTTP ${status} without an OAuth error`, status);
+    ? fail(error, `${error} (HTTP ${status})`, status)
+    : invalid(`HTTP ${status}`, status);
 }
 
-/** Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date), if any. */
-function retryAfterMs(response: Response, now: number): number | undefined {
-  const value = response.headers.get('retry-after')?.trim();
-  if (!value) return undefined;
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
-  return Number.isNaN(ms) ? undefined : Math.max(0, ms);
+/** Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date); NaN when absent or unreadable. */
+function retryAfterMs(response: Response, now: number): number {
+  const value = response.headers.get('retry-after')?.trim() ?? '';
+  return Math.max(0, /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now);
 }
 
 /** Encoding RFC 6749 §2.3.1 asks for the client id and secret inside HTTP Basic. */
@@ -157,7 +132,6 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
   const params = new URLSearchParams({ grant_type: 'client_credentials' });
   const headers: Record<string, string> = {
     'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
   };
   if (config.basic) {
     headers.authorization = `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`)}`;
@@ -186,17 +160,9 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
     throw error;
   } catch (error) {
     if (error instanceof TokenRequestError) throw error;
-    if (signal?.aborted)
-      throw fail('aborted', 'Token request aborted', undefined, false, signal.reason);
-    if (timedOut) {
-      throw fail(
-        'timeout',
-        `Token request timed out after ${config.timeoutMs} ms`,
-        undefined,
-        true,
-      );
-    }
-    throw fail('network_error', 'Token request failed: network error', undefined, true, error);
+    if (signal?.aborted) throw fail('aborted', 'aborted', undefined, false, signal.reason);
+    if (timedOut) throw fail('timeout', `timeout after ${config.timeoutMs} ms`, undefined, true);
+    throw fail('network_error', 'network error', undefined, true, error);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', abort);
@@ -231,17 +197,14 @@ export async function exchange(
       if (!error.retryable || n >= config.maxAttempts) throw error;
       const backoff =
         Math.random() * Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** (n - 1));
-      const wait =
-        error.retryAfter === undefined
-          ? backoff
-          : Math.min(error.retryAfter, config.maxRetryAfterMs);
+      const after = error.retryAfter ?? Number.NaN;
+      const wait = after >= 0 ? Math.min(after, config.maxRetryAfterMs) : backoff;
       try {
         await delay(wait, signal, keepAlive);
       } catch (reason) {
-        throw new TokenRequestError('aborted', 'Token request aborted', {
-          attempts: n,
-          cause: reason,
-        });
+        const abort = fail('aborted', 'aborted', undefined, false, reason);
+        abort.attempts = n;
+        throw abort;
       }
     }
   }

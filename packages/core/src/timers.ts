@@ -1,8 +1,9 @@
+/** Does nothing; handed to `.catch` where a failure is already reported elsewhere. */
+export const noop = () => {};
+
 /** Lets a timer not keep the process alive, where the runtime supports it (Node, Bun, Deno). */
 export function unref(timer: unknown): void {
-  if (typeof timer === 'object' && timer && 'unref' in timer && typeof timer.unref === 'function') {
-    timer.unref();
-  }
+  if (typeof timer === 'object' && timer && 'unref' in timer) (timer as { unref(): void }).unref();
 }
 
 /**

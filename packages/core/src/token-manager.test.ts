@@ -328,7 +328,6 @@ describe('TokenManager: options', () => {
     ['timeoutMs', { timeoutMs: Number.NaN }],
     ['timeoutMs', { timeoutMs: 0 }],
     ['timeoutMs', { timeoutMs: '100' }],
-    ['retry', { retry: 3 }],
     ['retry.maxAttempts', { retry: { maxAttempts: 0 } }],
     ['retry.maxAttempts', { retry: { maxAttempts: 1.5 } }],
     ['retry.baseDelayMs', { retry: { baseDelayMs: -1 } }],
@@ -342,7 +341,7 @@ describe('TokenManager: options', () => {
     ['allowedHosts', { allowedHosts: ['api.twilio.com', 'https://x.com/'] }],
     ['allowedHosts', { allowedHosts: ['*'] }],
     ['store', { store: {} }],
-    ['store', { store: { get: () => {}, set: () => {}, delete: () => {}, acquireLock: 1 } }],
+    ['store', { store: { get: () => {}, set: () => {} } }],
     ['onEvent', { onEvent: 'log' }],
     ['now', { now: 5 }],
   ];

@@ -4,7 +4,7 @@ import { bearerFetch } from './fetch';
 import { hostAllowList } from './hosts';
 import { type ExchangeConfig, exchangeConfig, num } from './options';
 import { emit, exchange, type Issued } from './request-token';
-import { delay } from './timers';
+import { delay, noop } from './timers';
 import type {
   AccessToken,
   GetTokenOptions,
@@ -12,6 +12,7 @@ import type {
   TokenHandle,
   TokenInfo,
   TokenManagerOptions,
+  TokenState,
   TokenStore,
 } from './types';
 
@@ -31,7 +32,9 @@ const COOLDOWN_MS = 5_000;
 /** How often the store is polled while another process holds the lock. */
 const POLL_MS = 50;
 const FAILED = Symbol();
-const noop = () => {};
+
+const stateOf = (entry: Entry, now: number): TokenState =>
+  now < entry.staleAt ? 'fresh' : now < entry.expiredAt ? 'stale' : 'expired';
 
 const closedError = () => new TwilioOAuthError('closed', 'TokenManager is closed');
 
@@ -60,7 +63,7 @@ const closedError = () => new TwilioOAuthError('closed', 'TokenManager is closed
  */
 export class TokenManager implements TokenHandle, AsyncDisposable {
   /** Credential key (token URL + client id [+ scope]); never holds the secret. */
-  readonly key: string;
+  declare readonly key: string;
   readonly #config: ExchangeConfig;
   readonly #now: () => number;
   readonly #store: TokenStore | undefined;
@@ -85,12 +88,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     const store = options.store;
     if (
       store !== undefined &&
-      (typeof store !== 'object' ||
-        store === null ||
-        typeof store.get !== 'function' ||
-        typeof store.set !== 'function' ||
-        typeof store.delete !== 'function' ||
-        (store.acquireLock !== undefined && typeof store.acquireLock !== 'function'))
+      !['get', 'set', 'delete'].every((m) => typeof Object(store)[m] === 'function')
     ) {
       throw new InvalidOptionsError('store', 'must implement get, set and delete');
     }
@@ -142,13 +140,11 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     return bearerFetch(
-      {
-        fetch: this.#config.fetch,
-        check: this.#check,
-        getToken: () => this.getToken(),
-        reject: (accessToken) => {
-          if (this.#current?.token.accessToken === accessToken) void this.invalidate();
-        },
+      this.#config.fetch,
+      this.#check,
+      () => this.getToken(),
+      (accessToken) => {
+        if (this.#current?.token.accessToken === accessToken) void this.invalidate();
       },
       input,
       init,
@@ -159,9 +155,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   tokenInfo(): TokenInfo | undefined {
     const entry = this.#current;
     if (!entry) return undefined;
-    const now = this.#now();
-    const state = now < entry.staleAt ? 'fresh' : now < entry.expiredAt ? 'stale' : 'expired';
-    return { expiresAt: entry.expiresAt, state };
+    return { expiresAt: entry.expiresAt, state: stateOf(entry, this.#now()) };
   }
 
   /** Resolves (never rejects) once any refresh in flight, background ones included, has finished. */
@@ -200,11 +194,11 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
 
   /** Safe to log: the key only. */
   toJSON() {
-    return { name: 'TokenManager', key: this.key };
+    return { key: this.key };
   }
 
   [INSPECT]() {
-    return `TokenManager ${JSON.stringify({ key: this.key })}`;
+    return `TokenManager ${JSON.stringify(this)}`;
   }
 
   async #slowToken(force: boolean): Promise<AccessToken> {
@@ -213,10 +207,10 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     const now = this.#now();
     const entry = this.#current;
     if (entry && !force) {
-      if (now < entry.expiredAt) {
-        const fresh = now < entry.staleAt;
-        emit(config, { type: 'cache.hit', state: fresh ? 'fresh' : 'stale', source: 'memory' });
-        if (!fresh && !this.#inflight && now >= this.#cooldownUntil) {
+      const state = stateOf(entry, now);
+      if (state !== 'expired') {
+        emit(config, { type: 'cache.hit', state, source: 'memory' });
+        if (state === 'stale' && !this.#inflight && now >= this.#cooldownUntil) {
           // Failures are reported by #run through onEvent; the held token keeps being served.
           this.#refresh(false, true).catch(noop);
         }
@@ -319,8 +313,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     const stored = await this.#safe('get', () => store.get(this.key));
     if (
       typeof stored !== 'object' ||
-      !stored ||
-      typeof stored.accessToken !== 'string' ||
+      typeof stored?.accessToken !== 'string' ||
       !stored.accessToken ||
       !(stored.expiresAt > stored.issuedAt)
     ) {
@@ -330,12 +323,9 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     const now = this.#now();
     const held = this.#current;
     // Only a token newer than ours helps (ours may be the very one the store holds).
-    if (now >= entry.expiredAt || (held && entry.expiresAt <= held.expiresAt)) return undefined;
-    emit(this.#config, {
-      type: 'cache.hit',
-      state: now < entry.staleAt ? 'fresh' : 'stale',
-      source: 'store',
-    });
+    const state = stateOf(entry, now);
+    if (state === 'expired' || (held && entry.expiresAt <= held.expiresAt)) return undefined;
+    emit(this.#config, { type: 'cache.hit', state, source: 'store' });
     return this.#adopt(entry);
   }
 

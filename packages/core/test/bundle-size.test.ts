@@ -1,0 +1,27 @@
+// Keeps the published bundle small and free of runtime imports: the core is
+// meant for edge runtimes too, where every kilobyte is paid at cold start.
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'rolldown';
+import { describe, expect, it } from 'vitest';
+
+const LIMIT_BYTES = 5 * 1024;
+
+describe('bundle', () => {
+  it(`is under ${LIMIT_BYTES} bytes minified and gzipped, with no import, process or Buffer`, async () => {
+    const result = await build({
+      input: fileURLToPath(new URL('../src/index.ts', import.meta.url)),
+      platform: 'neutral',
+      write: false,
+      logLevel: 'silent',
+      output: { format: 'esm', minify: true },
+    });
+    expect(result.output).toHaveLength(1);
+    const code = result.output[0]?.code ?? '';
+    const gzipped = gzipSync(code).byteLength;
+    console.info(`core bundle: ${code.length} B minified, ${gzipped} B gzipped`);
+    expect(gzipped).toBeLessThan(LIMIT_BYTES);
+    expect(code).not.toMatch(/\bimport\s*[{(*"'`]|\brequire\s*\(/);
+    expect(code).not.toMatch(/\b(process|Buffer)\b/);
+  }, 30_000);
+});
