@@ -73,7 +73,8 @@ const getJson = async (url: string) => {
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 };
 
-describe('node dist/main.mjs', () => {
+// Each test boots a Node process with Nest: generous timeouts for a busy machine.
+describe('node dist/main.mjs', { timeout: 60_000 }, () => {
   it('without credentials starts the mock server itself, says so, and exits 0 on SIGTERM', async () => {
     const app = run({});
     const url = await listening(app);
