@@ -80,7 +80,12 @@ export interface RequestTokenOptions {
 
 /** Options of a {@link TokenManager}. */
 export interface TokenManagerOptions extends Omit<RequestTokenOptions, 'signal'> {
-  /** Default: a new {@link MemoryTokenStore}. */
+  /**
+   * Where tokens are shared beyond this manager. Default: none — the manager
+   * always keeps its current token in its own memory; pass a
+   * {@link MemoryTokenStore} to share among managers of one process, or a
+   * fleet-wide store such as `@twilio-oauth/redis`.
+   */
   store?: TokenStore;
   /** A token this close to expiry is treated as expired. Default 60, clamped to half the token lifetime. */
   expiryBufferSeconds?: number;
