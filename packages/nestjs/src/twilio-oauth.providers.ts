@@ -10,7 +10,7 @@ import type {
 export const isSharedManagerOptions = (
   options: TwilioOAuthModuleOptions,
 ): options is TwilioOAuthSharedManagerOptions =>
-  typeof options === 'object' && options !== null && 'manager' in options;
+  typeof options === 'object' && options !== null && Reflect.get(options, 'manager') !== undefined;
 
 const MANAGER_METHODS = ['getToken', 'getAuthorizationHeader', 'fetch', 'tokenInfo', 'close'];
 
