@@ -1,9 +1,9 @@
 // A real one-node Redis Cluster (all 16 384 slots on one private redis-server),
 // reached through ioredis's Cluster client.
 import { credentialKey } from '@twilio-oauth/core';
-import { RedisTokenStore } from '@twilio-oauth/redis';
 import { Cluster, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisTokenStore } from '../src/index';
 import { redisKeys } from '../src/keys';
 import { type OwnRedis, redisServerAvailable, startOwnRedis, testClient } from './helpers/redis';
 

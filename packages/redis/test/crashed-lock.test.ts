@@ -1,8 +1,8 @@
 // A process that dies while holding the lock must not stall the fleet.
 import { credentialKey, TokenManager } from '@twilio-oauth/core';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { RedisTokenStore } from '@twilio-oauth/redis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisTokenStore } from '../src/index';
 import { redisKeys } from '../src/keys';
 import {
   deleteKeys,
@@ -77,7 +77,8 @@ describe.skipIf(!available)('a lock held by a crashed process', () => {
     const token = await first.getToken();
     const waitedMs = performance.now() - start;
     expect(waitedMs).toBeGreaterThanOrEqual(280);
-    expect(waitedMs).toBeLessThan(2_000);
+    // Bounded by lockWaitMs, not by the dead holder's 60 s lock.
+    expect(waitedMs).toBeLessThan(3_000);
     expect(server.stats().tokenRequests).toBe(1);
 
     // The next process finds the token in the store despite the stale lock.

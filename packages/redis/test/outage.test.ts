@@ -4,9 +4,9 @@ import { once } from 'node:events';
 import { inspect } from 'node:util';
 import { type TokenEvent, TokenManager } from '@twilio-oauth/core';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { RedisStoreError, RedisTokenStore } from '@twilio-oauth/redis';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RedisStoreError, RedisTokenStore } from '../src/index';
 import { type OwnRedis, redisServerAvailable, startOwnRedis, testClient } from './helpers/redis';
 
 const available = redisServerAvailable();
@@ -164,7 +164,8 @@ describe.skipIf(!available)('when Redis misbehaves', () => {
           own = await b.getToken();
         });
         expect(own?.accessToken).toMatch(/\S/);
-        expect(ms).toBeLessThan(2_000);
+        // Each store call gives up after 200 ms; ioredis alone would hold them for seconds.
+        expect(ms).toBeLessThan(3_000);
         expect(server.stats().tokenRequests).toBe(2);
         const errors = storeErrors(eventsB);
         expect(errors.map((e) => e.type === 'store.error' && e.operation)).toEqual(
@@ -203,8 +204,9 @@ describe.skipIf(!available)('when Redis misbehaves', () => {
       try {
         let error: unknown;
         const ms = await elapsedMs(() => store.get(KEY).catch((e: unknown) => (error = e)));
+        // Rejected by ioredis itself (store_error), well before the 500 ms timeout.
         expect(error).toMatchObject({ code: 'store_error', operation: 'get' });
-        expect(ms).toBeLessThan(100);
+        expect(ms).toBeLessThan(400);
       } finally {
         await redis.start();
         direct.disconnect();

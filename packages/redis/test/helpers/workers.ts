@@ -1,6 +1,7 @@
 // Child processes that import the built packages (core + this one), driven over IPC.
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export type Message = { readonly type: string } & Record<string, unknown>;
@@ -14,7 +15,13 @@ export interface Worker {
   kill(): Promise<void>;
 }
 
+const BUILT = new URL('../../dist/index.mjs', import.meta.url);
+
 export function startWorker(fixture: string): Worker {
+  // The workers run the published shape of the package, so it must be built (turbo does it first).
+  if (!existsSync(BUILT)) {
+    throw new Error('dist/ is missing: run `pnpm turbo run build --filter=@twilio-oauth/redis`');
+  }
   const path = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
   const child = fork(path, [], { stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
   let stderr = '';
