@@ -1,0 +1,103 @@
+// Release readiness: each publishable package, packed exactly as it would be
+// published (`pnpm pack` resolves `workspace:` and `catalog:` ranges), installs
+// into a clean project and loads on plain Node, as ESM and as CJS.
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** What each package must export, and where its peers come from in the workspace. */
+const PACKAGES = {
+  core: { exports: ['TokenManager', 'requestToken', 'MemoryTokenStore', 'TokenRequestError'] },
+  'mock-server': { exports: ['startMockServer'] },
+  express: { exports: ['twilioOAuth', 'twilioOAuthErrorHandler'], peers: ['express'] },
+  hono: { exports: ['twilioOAuth'], peers: ['hono'] },
+  nestjs: {
+    exports: ['TwilioOAuthModule', 'TwilioOAuthService'],
+    peers: ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'],
+  },
+  redis: { exports: ['RedisTokenStore'], peers: ['ioredis'] },
+};
+
+let project;
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'twilio-oauth-packed-'));
+  const packs = join(project, 'packs');
+  mkdirSync(packs);
+  writeFileSync(join(project, 'package.json'), '{"name":"consumer","private":true}\n');
+  for (const [dir, { peers = [] }] of Object.entries(PACKAGES)) {
+    const pkgDir = join(root, 'packages', dir);
+    execFileSync('pnpm', ['pack', '--pack-destination', packs], { cwd: pkgDir, stdio: 'ignore' });
+    const tarball = readdirSync(packs).find((f) => f.includes(`-${dir}-`) && f.endsWith('.tgz'));
+    const target = join(project, 'node_modules/@twilio-oauth', dir);
+    mkdirSync(target, { recursive: true });
+    execFileSync('tar', ['-xzf', join(packs, tarball), '-C', target, '--strip-components=1']);
+    // Peers come from the workspace, as an app's own dependencies would.
+    for (const peer of peers) {
+      const link = join(project, 'node_modules', peer);
+      try {
+        mkdirSync(dirname(link), { recursive: true });
+        symlinkSync(realpathSync(join(pkgDir, 'node_modules', peer)), link, 'dir');
+      } catch (error) {
+        if (error.code !== 'EEXIST') throw error;
+      }
+    }
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+const node = (args) => execFileSync(process.execPath, args, { cwd: project, encoding: 'utf8' });
+
+describe.each(Object.entries(PACKAGES))('@twilio-oauth/%s, packed', (dir, { exports }) => {
+  const name = `@twilio-oauth/${dir}`;
+
+  test('ships only what it should', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(project, 'node_modules', name, 'package.json'), 'utf8'),
+    );
+    const raw = JSON.stringify(manifest);
+    expect(raw).not.toMatch(/workspace:|catalog:/);
+    expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(manifest.engines.node).toBe('>=20');
+    const files = readdirSync(join(project, 'node_modules', name));
+    expect(
+      files.filter(
+        (f) => !['dist', 'package.json', 'README.md', 'CHANGELOG.md', 'LICENSE'].includes(f),
+      ),
+    ).toEqual([]);
+    expect(
+      readdirSync(join(project, 'node_modules', name, 'dist')).some((f) => f.includes('.test.')),
+    ).toBe(false);
+  });
+
+  test('imports as ESM', () => {
+    const out = node([
+      '--input-type=module',
+      '-e',
+      `import * as m from '${name}'; console.log(JSON.stringify(Object.keys(m)));`,
+    ]);
+    expect(JSON.parse(out)).toEqual(expect.arrayContaining(exports));
+  });
+
+  test('requires as CJS', () => {
+    const out = node(['-e', `console.log(JSON.stringify(Object.keys(require('${name}'))));`]);
+    expect(JSON.parse(out)).toEqual(expect.arrayContaining(exports));
+  });
+});
