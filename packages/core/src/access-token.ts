@@ -28,8 +28,9 @@ class RedactedToken implements AccessToken {
     return `${this.tokenType} ${REDACTED}`;
   }
 
+  /** `util.inspect` formats the same redacted object. */
   [INSPECT]() {
-    return `AccessToken ${JSON.stringify(this)}`;
+    return this.toJSON();
   }
 }
 

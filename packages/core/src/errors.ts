@@ -21,10 +21,12 @@ export class TwilioOAuthError extends Error {
     this.code = code;
   }
 
-  /** What `JSON.stringify` shows: name, code, message and the safe fields of subclasses. */
-  toJSON(): Record<string, unknown> {
-    const { name, code, message, status, retryable, attempts } = this as Partial<TokenRequestError>;
-    return { name, code, message, status, retryable, attempts };
+  /**
+   * What `JSON.stringify` shows: name, message and the own fields (code, status, …), all of
+   * which are safe; `cause` and `stack` stay out.
+   */
+  toJSON(): object {
+    return { ...this, message: this.message };
   }
 
   /** Keeps `util.inspect` / `console.log` to the same safe fields plus the stack. */
@@ -51,6 +53,8 @@ export class TokenRequestError extends TwilioOAuthError {
   declare readonly retryable: boolean;
   /** How many HTTP attempts were made before giving up. */
   declare attempts: number;
+  /** Milliseconds the server asked to wait (`Retry-After`), when it said so. */
+  declare retryAfterMs?: number;
 
   constructor(
     code: TokenErrorCode,
@@ -60,7 +64,7 @@ export class TokenRequestError extends TwilioOAuthError {
     super(code, message, options);
     this.name = 'TokenRequestError';
     this.status = options.status;
-    this.retryable = options.retryable ?? false;
+    this.retryable = !!options.retryable;
     this.attempts = options.attempts ?? 1;
   }
 }

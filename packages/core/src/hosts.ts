@@ -1,5 +1,5 @@
 import { HostNotAllowedError, InvalidOptionsError } from './errors';
-import { isLoopback } from './options';
+import { isSecure } from './options';
 
 const normalise = (host: string) => host.toLowerCase().replace(/\.$/, '');
 
@@ -16,14 +16,14 @@ export function hostAllowList(patterns: readonly string[] = ['*.twilio.com']): (
   const list = (Array.isArray(patterns) ? patterns : [0]).map((pattern) => {
     const host = typeof pattern === 'string' ? normalise(pattern) : '';
     if (!/^(\*\.)?[\w-]+(\.[\w-]+)*$|^\[[\da-f:.]+\]$/.test(host)) {
-      throw new InvalidOptionsError('allowedHosts', 'must list host names like "*.twilio.com"');
+      throw new InvalidOptionsError('allowedHosts', 'must be host names');
     }
     return host;
   });
   return (url) => {
     // WHATWG URL parsing has already taken userinfo, port and escapes out of `hostname`.
     const host = normalise(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(host))) {
+    if (!isSecure(url)) {
       throw new HostNotAllowedError(host, 'https is required');
     }
     // "*.x.com" keeps its dot: it matches names ending in ".x.com", never "evilx.com" or "x.com".

@@ -22,9 +22,10 @@ export interface ExchangeConfig {
   readonly key: string;
 }
 
-/** `localhost`, `127.0.0.0/8` and `::1`: the only hosts reachable over plain http. */
-export const isLoopback = (hostname: string): boolean =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+/** https, or plain http to a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`). */
+export const isSecure = ({ protocol, hostname }: URL): boolean =>
+  protocol === 'https:' ||
+  (protocol === 'http:' && /^(localhost|\[::1\]|127(\.\d{1,3}){3})$/.test(hostname));
 
 /**
  * The cache key of a credential: token URL + client id (+ scope). Holds no
@@ -80,10 +81,9 @@ const str = (name: string, value: unknown, required: boolean): string | undefine
  * Validates and defaults the options shared by {@link requestToken} and
  * {@link TokenManager}. Never reads beyond what it is given and never mutates it.
  */
-export function exchangeConfig(options: RequestTokenOptions): ExchangeConfig {
-  if (Object(options) !== options) {
-    throw new InvalidOptionsError('options', 'must be an object');
-  }
+export function exchangeConfig(given: RequestTokenOptions): ExchangeConfig {
+  // A missing options object then fails on `clientId`, like an empty one.
+  const options: RequestTokenOptions = Object(given);
   const clientId = str('clientId', options.clientId, true) as string;
   const clientSecret = str('clientSecret', options.clientSecret, true) as string;
   const scope = str('scope', options.scope, false) || undefined;
@@ -92,9 +92,9 @@ export function exchangeConfig(options: RequestTokenOptions): ExchangeConfig {
   try {
     url = new URL(rawUrl);
   } catch {
-    throw new InvalidOptionsError('tokenUrl', 'is not an absolute URL');
+    throw new InvalidOptionsError('tokenUrl', 'is not a URL');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+  if (!isSecure(url)) {
     throw new InvalidOptionsError('tokenUrl', 'must be https (http on loopback only)');
   }
   const method = options.clientAuthMethod;

@@ -143,7 +143,7 @@ describe('requestToken: response validation', () => {
     ],
     ['numeric id_token', { ...tokenBody(1), id_token: 5 }, 'id_token'],
     ['object refresh_token', { ...tokenBody(1), refresh_token: {} }, 'refresh_token'],
-    ['a JSON array', [tokenBody(1)], 'JSON object'],
+    ['a JSON array', [tokenBody(1)], 'access_token'],
     ['JSON null', null, 'JSON object'],
   ];
   for (const [name, body, field] of cases) {

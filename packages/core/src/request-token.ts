@@ -67,7 +67,8 @@ const parseJson = (text: string | undefined): unknown => {
 function parseSuccess(text: string | undefined, status: number, sentAt: number): Issued {
   if (text === undefined) throw invalid(`body over ${MAX_BODY_BYTES} bytes`, status);
   const body = parseJson(text) as Record<string, unknown> | undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+  // (An array passes here and fails on access_token below.)
+  if (typeof body !== 'object' || body === null) {
     throw invalid('not a JSON object', status);
   }
   const { access_token, token_type, expires_in } = body;
@@ -107,7 +108,8 @@ function parseFailure(text: string | undefined, response: Response): TokenReques
 /** Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date); NaN when absent or unreadable. */
 function retryAfterMs(response: Response, now: number): number {
   const value = response.headers.get('retry-after')?.trim() ?? '';
-  return Math.max(0, /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now);
+  // A date in the past (negative) falls back to the normal backoff, like an unreadable value.
+  return /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
 }
 
 /** Encoding RFC 6749 §2.3.1 asks for the client id and secret inside HTTP Basic. */
@@ -115,7 +117,7 @@ const formEncode = (value: string) => new URLSearchParams([['', value]]).toStrin
 
 /**
  * One attempt: POST the form, read and check the answer. Rejects with a
- * {@link TokenRequestError}; `retryAfter` is attached for the caller's backoff.
+ * {@link TokenRequestError}, with `retryAfterMs` when the server sent `Retry-After`.
  */
 async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined): Promise<Issued> {
   const controller = new AbortController();
@@ -154,9 +156,8 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
     const text = await readCapped(response);
     if (response.ok) return parseSuccess(text, response.status, sentAt);
     const error = parseFailure(text, response);
-    if (error.retryable) {
-      (error as { retryAfter?: number }).retryAfter = retryAfterMs(response, config.now());
-    }
+    const after = retryAfterMs(response, config.now());
+    if (after >= 0) error.retryAfterMs = after;
     throw error;
   } catch (error) {
     if (error instanceof TokenRequestError) throw error;
@@ -192,13 +193,13 @@ export async function exchange(
       });
       return issued;
     } catch (caught) {
-      const error = caught as TokenRequestError & { retryAfter?: number };
+      const error = caught as TokenRequestError;
       error.attempts = n;
       if (!error.retryable || n >= config.maxAttempts) throw error;
       const backoff =
         Math.random() * Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** (n - 1));
-      const after = error.retryAfter ?? Number.NaN;
-      const wait = after >= 0 ? Math.min(after, config.maxRetryAfterMs) : backoff;
+      const after = error.retryAfterMs;
+      const wait = after === undefined ? backoff : Math.min(after, config.maxRetryAfterMs);
       try {
         await delay(wait, signal, keepAlive);
       } catch (reason) {

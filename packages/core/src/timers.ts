@@ -1,9 +1,14 @@
 /** Does nothing; handed to `.catch` where a failure is already reported elsewhere. */
 export const noop = () => {};
 
-/** Lets a timer not keep the process alive, where the runtime supports it (Node, Bun, Deno). */
-export function unref(timer: unknown): void {
-  if (typeof timer === 'object' && timer && 'unref' in timer) (timer as { unref(): void }).unref();
+/**
+ * Lets a timer not keep the process alive, where the runtime supports it
+ * (Node, Bun). Returns whether it could.
+ */
+export function unref(timer: unknown): boolean {
+  const can = typeof timer === 'object' && !!timer && 'unref' in timer;
+  if (can) (timer as { unref(): void }).unref();
+  return can;
 }
 
 /**
