@@ -134,6 +134,41 @@ describe('TokenManager: cache and single flight', () => {
     );
   });
 
+  it('emits events with the key and the injected time', async () => {
+    const { manager, clock, events } = setup();
+    server.onToken = (n) => {
+      clock.advance(250); // the exchange takes 250 ms by the injected clock
+      return { body: tokenBody(n) };
+    };
+    const start = clock();
+    const token = await manager.getToken();
+    await manager.getToken();
+    const base = { key: manager.key };
+    expect(events).toEqual([
+      { ...base, time: start, type: 'cache.miss', reason: 'empty' },
+      { ...base, time: start, type: 'token.requested', attempt: 1 },
+      {
+        ...base,
+        time: start + 250,
+        type: 'token.issued',
+        expiresAt: token.expiresAt,
+        attempts: 1,
+        durationMs: 250,
+      },
+      { ...base, time: start + 250, type: 'cache.hit', state: 'fresh', source: 'memory' },
+    ]);
+  });
+
+  it('settled() resolves at once when idle and never rejects', async () => {
+    const { manager, clock } = setup();
+    await manager.settled();
+    await manager.getToken();
+    server.onToken = () => ({ status: 500 });
+    clock.advance(3400 * SECOND);
+    await manager.getToken(); // background refresh, which fails
+    await expect(manager.settled()).resolves.toBeUndefined();
+  });
+
   it('getAuthorizationHeader() returns "Bearer <token>"', async () => {
     const { manager } = setup();
     expect(await manager.getAuthorizationHeader()).toBe('Bearer token-1');
