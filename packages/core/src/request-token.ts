@@ -105,10 +105,12 @@ function parseFailure(text: string | undefined, response: Response): TokenReques
     : invalid(`HTTP ${status}`, status);
 }
 
-/** Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date); NaN when absent or unreadable. */
+/**
+ * Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date). NaN when
+ * absent or unreadable and negative for a past date: both mean "use the backoff".
+ */
 function retryAfterMs(response: Response, now: number): number {
   const value = response.headers.get('retry-after')?.trim() ?? '';
-  // A date in the past (negative) falls back to the normal backoff, like an unreadable value.
   return /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
 }
 

@@ -47,7 +47,7 @@ const closedError = () => new TwilioOAuthError('closed', 'TokenManager is closed
  * *expired* (within `expiryBufferSeconds`: callers wait for a new token).
  * Concurrent callers share one request; failed requests are retried with
  * backoff and never cached; a still-valid token is served when a refresh fails.
- * Nothing runs while the manager is idle, and no timer keeps a process alive.
+ * Nothing refreshes an idle credential, and no timer keeps a process alive.
  *
  * Options and defaults: `clientId`, `clientSecret` (required), `tokenUrl`
  * (`https://oauth.twilio.com/v2/token`), `scope`, `clientAuthMethod`
