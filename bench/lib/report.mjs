@@ -1,0 +1,274 @@
+// Results as Markdown: written to results/latest.md and printed on stdout.
+import { peerFindings } from './findings.mjs';
+
+function table(headers, rows) {
+  const line = (cells) => `| ${cells.map((c) => String(c ?? '—')).join(' | ')} |`;
+  return [line(headers), line(headers.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+const ok = (met) => (met === null ? 'not run' : met ? 'met' : '**missed**');
+const loadOf = (section) =>
+  `load ${section.load.start.join(' / ')} → ${section.load.end.join(' / ')}`;
+const int = (n) => (n === null || n === undefined ? '—' : Math.round(n).toLocaleString('en-US'));
+
+function coreSection(core) {
+  const c = core.cached;
+  return [
+    `## Core (${loadOf(core)}, ${core.durationS} s)`,
+    '',
+    'Cached path, in one tinybench run in one process: each sample awaits the operation 1 000 times',
+    'in a row (timer cost amortised); figure = median over rounds of the per-round median.',
+    '',
+    table(
+      ['operation', 'ns/op', 'ops/s'],
+      [
+        ['floor: `await` of an already-resolved promise', c.floorNs, int(c.floorOpsPerSec)],
+        ['`manager.getToken()`, token cached', c.getTokenNs, int(c.getTokenOpsPerSec)],
+        [
+          '`manager.getAuthorizationHeader()`, token cached',
+          c.getAuthorizationHeaderNs,
+          int(1e9 / c.getAuthorizationHeaderNs),
+        ],
+        ['`Date.now()` alone (not awaited)', c.clockReadNs, int(1e9 / c.clockReadNs)],
+      ],
+    ),
+    '',
+    `getToken() / floor = **${c.ratioToFloor}×**. Per-round ns: floor ${c.roundsNs.floor.join(', ')}; getToken ${c.roundsNs.getToken.join(', ')}.`,
+    '',
+    `${int(core.coldCallers.callers)} concurrent cold \`getToken()\` callers on a new manager: ` +
+      `**${core.coldCallers.tokenRequestsMax} token request** (per run: ${core.coldCallers.tokenRequestsPerRun.join(', ')}), ` +
+      `${core.coldCallers.distinctTokensMax} distinct token handed out, median ${core.coldCallers.medianMs} ms for all of them.`,
+  ].join('\n');
+}
+
+function peersSection(peers) {
+  const s = (p, key) => p.scenarios[key];
+  const req = (p, key) => {
+    const [min, max] = s(p, key).tokenRequestsRange;
+    return min === max ? String(max) : `${s(p, key).tokenRequests} (${min}–${max})`;
+  };
+  const name = (p) => (p.reference ? `_${p.label}_` : p.label);
+  const n = peers.calls;
+  return [
+    `## Against peers (${loadOf(peers)}, ${peers.durationS} s)`,
+    '',
+    `Same work for every peer: GET Messages.json (PageSize=50), JSON parsed, against one mock server on loopback.`,
+    `Each scenario starts from a new client (cold) unless "token held"; medians of ${peers.rounds} rounds; the mock is reset before each run.`,
+    `Reference rows (italic) use a bearer fetched once, without any OAuth client. ${peers.forwarding}`,
+    '',
+    '### Token requests',
+    '',
+    table(
+      [
+        'peer',
+        `${n} sequential`,
+        `${n} concurrent`,
+        `${n} seq, token +${peers.tokenDelayMs} ms`,
+        `${n} conc, token +${peers.tokenDelayMs} ms`,
+        `${n} seq, token held, +${peers.tokenDelayMs} ms`,
+      ],
+      peers.peers.map((p) => [
+        name(p),
+        req(p, 'sequential'),
+        req(p, 'concurrent'),
+        req(p, 'sequentialSlowToken'),
+        req(p, 'concurrentSlowToken'),
+        req(p, 'steadySlowToken'),
+      ]),
+    ),
+    '',
+    '### Time',
+    '',
+    table(
+      [
+        'peer',
+        `mean ms/call, ${n} seq`,
+        `wall ms, ${n} concurrent`,
+        `mean ms/call, ${n} seq, token +${peers.tokenDelayMs} ms`,
+        `wall ms, ${n} conc, token +${peers.tokenDelayMs} ms`,
+        `mean ms/call, token held, +${peers.tokenDelayMs} ms`,
+        'cached get, ns',
+      ],
+      peers.peers.map((p) => [
+        name(p),
+        s(p, 'sequential').meanMsPerCall,
+        s(p, 'concurrent').totalMs,
+        s(p, 'sequentialSlowToken').meanMsPerCall,
+        s(p, 'concurrentSlowToken').totalMs,
+        s(p, 'steadySlowToken').meanMsPerCall,
+        p.cachedGetNs,
+      ]),
+    ),
+    '',
+    `Cached get: one tinybench run with the floor (${peers.cachedGetFloorNs} ns); ` +
+      peers.peers
+        .filter((p) => p.cachedGetNote)
+        .map((p) => `${p.peer}: ${p.cachedGetNote}`)
+        .join('; ') +
+      '.',
+    '',
+    '### Ours against a static bearer, same process, alternating blocks, token endpoint +50 ms',
+    '',
+    table(
+      [
+        'run',
+        'blocks × calls',
+        'static ms/call',
+        'ours ms/call',
+        'ours − static (median of pairs)',
+        'limit',
+        'token requests',
+      ],
+      [
+        [
+          'cold manager per block',
+          `${peers.coldVsStatic.blocks} × ${peers.coldVsStatic.calls}`,
+          peers.coldVsStatic.staticMeanMs,
+          peers.coldVsStatic.oursMeanMs,
+          peers.coldVsStatic.diffMs,
+          `+${peers.coldVsStatic.limitDiffMs} (+0.1 allowed)`,
+          `${peers.coldVsStatic.tokenRequests} per block`,
+        ],
+        [
+          'token held; refresh ahead mid-run',
+          `${peers.steady.blocks} × ${peers.steady.calls}`,
+          peers.steady.staticMeanMs,
+          peers.steady.oursMeanMs,
+          peers.steady.diffMs,
+          '+0 (+0.05 allowed)',
+          `${peers.steady.tokenRequests} (background; block with it: ${peers.steady.blockWithRefreshMs} ms/call)`,
+        ],
+      ],
+    ),
+  ].join('\n');
+}
+
+function frameworksSection(frameworks) {
+  return [
+    `## Frameworks (${loadOf(frameworks)}, ${frameworks.durationS} s)`,
+    '',
+    `GET /ping answering {"ok":true}; adapter variant: middleware/module installed, manager holding a cached token.`,
+    `Server in a child process; autocannon (${frameworks.connections} connections, ${frameworks.runSeconds} s per run) here; bare and adapter alternated ABBA over ${frameworks.rounds} rounds; ratio = median of per-round ratios.`,
+    '',
+    table(
+      [
+        'framework',
+        'bare req/s',
+        'adapter req/s',
+        'ratio',
+        'per-round ratios',
+        'token requests under load',
+      ],
+      frameworks.frameworks.map((f) => [
+        f.framework,
+        int(f.bareRps),
+        int(f.adapterRps),
+        `**${f.ratio}**`,
+        f.ratios.join(', '),
+        f.tokenRequestsUnderLoad,
+      ]),
+    ),
+  ].join('\n');
+}
+
+function fleetSection(fleet) {
+  const rows = Object.entries(fleet.fleet).map(([mode, f]) => [
+    mode === 'redis' ? '@twilio-oauth/redis store' : 'memory only',
+    f.processes,
+    f.simulatedHours,
+    `${f.tokenGenerations}${f.generationsAgree ? '' : ' (processes disagree)'}`,
+    f.tokenRequests,
+    `**${f.tokenRequestsPerLifetime}**`,
+  ]);
+  const hit = fleet.hitCost;
+  return [
+    `## Fleet (${loadOf(fleet)}, ${fleet.durationS} s)`,
+    '',
+    `8 processes on one simulated clock (steps of ${fleet.stepSeconds} s, token lifetime ${fleet.tokenTtlSeconds} s, refresh ahead 300 s), Redis: ${fleet.redis ?? 'not available'}.`,
+    '',
+    table(
+      [
+        'store',
+        'processes',
+        'simulated h',
+        'token generations',
+        'token requests',
+        'requests per lifetime',
+      ],
+      rows,
+    ),
+    '',
+    hit
+      ? `Cache hit with the Redis store configured: **${hit.redisStoreNs} ns/op** vs plain manager ${hit.plainNs} ns/op (${hit.ratioToPlain}×), floor ${hit.floorNs} ns; Redis reads during the hits: ${hit.storeReadsDuringHits}.`
+      : 'Cache hit with the Redis store: not measured (no Redis).',
+  ].join('\n');
+}
+
+function memorySection(memory) {
+  const t = memory.tenants;
+  const d = memory.day;
+  return [
+    `## Memory (${loadOf(memory)}, ${memory.durationS} s)`,
+    '',
+    `Child process with --expose-gc; heapUsed after full collections.`,
+    '',
+    table(
+      ['measure', 'heap'],
+      [
+        [
+          `${int(t.count)} managers, distinct credentials, created`,
+          `${t.createdMiB} MiB (${t.bytesPerManager} B each)`,
+        ],
+        [
+          `… each holding a token (${int(t.tokenRequests)} token requests)`,
+          `**${t.withTokensMiB} MiB** (${t.bytesPerManagerWithToken} B each)`,
+        ],
+        [
+          '… after closing and dropping them',
+          `${t.afterCloseMiB} MiB above the baseline of ${t.baselineMiB} MiB`,
+        ],
+        [
+          `${d.simulatedHours} h of rotations: start → end`,
+          `${d.heapStartKiB} → ${d.heapEndKiB} KiB (**${d.growthKiB > 0 ? '+' : ''}${d.growthKiB} KiB**, trend ${d.slopeKiBPerHour} KiB/h)`,
+        ],
+      ],
+    ),
+    '',
+    `Day: token lifetime ${d.tokenTtlSeconds} s, one API call per ${d.stepSeconds} s of injected clock (mock server on the same clock): ` +
+      `${int(d.apiCalls)} calls, ${d.rotations} rotations, ${d.rejectedApiRequests} rejected. Hourly heap (KiB): ${d.heapHourlyKiB.join(', ')}.`,
+  ].join('\n');
+}
+
+function targetsSection(targets) {
+  return [
+    '## Targets',
+    '',
+    table(
+      ['section', 'target', 'measured', 'result', 'why / by how much'],
+      targets.map((t) => [t.section, t.target, t.actual, ok(t.met), t.note]),
+    ),
+  ].join('\n');
+}
+
+/** The whole results set as Markdown. */
+export function toMarkdown(results) {
+  const m = results.machine;
+  const { core, peers, frameworks, fleet, memory } = results.sections;
+  return [
+    `# twilio-oauth benchmarks — ${results.mode} run`,
+    '',
+    `${m.date} · ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB · Node ${m.node} (${m.platform})`,
+    `Load average (1/5/15 min) at start ${results.load.start.join(' / ')}, at end ${results.load.end.join(' / ')}; ` +
+      `the machine is shared with other work, so timings carry that noise. Total ${results.durationS} s.`,
+    '',
+    targetsSection(results.targets),
+    ...(core ? ['', coreSection(core)] : []),
+    ...(peers ? ['', peersSection(peers)] : []),
+    ...(frameworks ? ['', frameworksSection(frameworks)] : []),
+    ...(fleet ? ['', fleetSection(fleet)] : []),
+    ...(memory ? ['', memorySection(memory)] : []),
+    '',
+    peerFindings(peers),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,62 @@
+import { createRequire } from 'node:module';
+import { fetchTokenOnce } from './peers.mjs';
+
+const require = createRequire(import.meta.url);
+// The SDK is CommonJS without an exports map; its strategy class is reachable by path.
+const twilio = require('twilio');
+const TokenAuthStrategy = require('twilio/lib/auth_strategy/TokenAuthStrategy.js').default;
+
+/**
+ * The official SDK as its README shows OAuth: a ClientCredentialProvider set on
+ * the client. Requests go to Twilio's hosts, so the caller must have
+ * `forwardTwilioTo(mock)` (nock) in place. `target` as in peers.mjs.
+ */
+export const TWILIO_PEERS = {
+  twilio: {
+    label: 'twilio 6.3.1 SDK, ClientCredentialProvider',
+    create: async (target) => {
+      const provider = new twilio.ClientCredentialProviderBuilder()
+        .setClientId(target.clientId)
+        .setClientSecret(target.clientSecret)
+        .build();
+      return sdkPeer(provider, target);
+    },
+  },
+  'twilio-static': {
+    label: 'twilio 6.3.1 SDK, static bearer (reference)',
+    create: async (target) => {
+      // Same SDK and interception path, no token management: what the SDK costs per call.
+      const authorization = `Bearer ${await fetchTokenOnce(target)}`;
+      const strategy = {
+        getAuthString: () => Promise.resolve(authorization),
+        requiresAuthentication: () => true,
+      };
+      return sdkPeer({ toAuthStrategy: () => strategy }, target);
+    },
+  },
+};
+
+function sdkPeer(provider, target) {
+  const client = new twilio.Twilio();
+  client.setCredentialProvider(provider);
+  client.setAccountSid(target.accountSid);
+  return {
+    list: async () => {
+      const messages = await client.messages.list({ limit: 50 });
+      if (!Array.isArray(messages)) throw new Error('SDK returned no message list');
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * The SDK's cache, exercised directly: TokenAuthStrategy keeps the last token
+ * and decodes its JWT `exp` on every call. Reachable only by holding one
+ * strategy; the SDK itself builds a new strategy (empty cache) per request.
+ */
+export async function twilioHeldStrategy(target) {
+  const token = await fetchTokenOnce(target);
+  const strategy = new TokenAuthStrategy({ fetchToken: () => Promise.resolve(token) });
+  await strategy.getAuthString();
+  return { cachedGet: () => strategy.fetchToken() };
+}

@@ -1,0 +1,122 @@
+// Smoke test: every benchmark section runs with tiny counts (run.mjs --smoke) and must
+// produce sane figures, so that `pnpm bench` cannot rot. Timings are not judged here.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { redisAvailable } from './lib/redis.mjs';
+
+const run = promisify(execFile);
+const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
+
+let out;
+let hasRedis;
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'twilio-oauth-bench-test-'));
+  // Throws when REDIS_REQUIRED=1 and Redis is missing: CI must not skip the Redis figures.
+  hasRedis = await redisAvailable();
+});
+afterAll(() => rm(out, { recursive: true, force: true }));
+
+/** Runs one section in smoke mode; resolves with its results and the written files. */
+async function smoke(section) {
+  const dir = join(out, section);
+  await run(
+    process.execPath,
+    ['--expose-gc', 'run.mjs', '--smoke', `--only=${section}`, `--out=${dir}`],
+    {
+      cwd: BENCH_DIR,
+      timeout: 55_000,
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
+  const results = JSON.parse(await readFile(join(dir, 'latest.json'), 'utf8'));
+  const markdown = await readFile(join(dir, 'latest.md'), 'utf8');
+  return { results, markdown, dir, section: results.sections[section] };
+}
+
+const positive = (value) => expect(Number.isFinite(value) && value > 0).toBe(true);
+
+describe('pnpm bench --smoke', () => {
+  test('core: one token request for all cold callers; finite ns/op', async () => {
+    const { section, results, markdown } = await smoke('core');
+    expect(results.mode).toBe('smoke');
+    expect(results.machine.cores).toBeGreaterThan(0);
+    expect(section.coldCallers.tokenRequestsMax).toBe(1);
+    expect(section.coldCallers.distinctTokensMax).toBe(1);
+    positive(section.cached.floorNs);
+    positive(section.cached.getTokenNs);
+    positive(section.cached.ratioToFloor);
+    expect(markdown).toContain('| floor: `await` of an already-resolved promise |');
+    expect(
+      results.targets.find((t) => t.section === 'core' && /→ 1 token request/.test(t.target)).met,
+    ).toBe(true);
+  });
+
+  test('peers: token requests per peer as documented; chart written', async () => {
+    const { section, dir } = await smoke('peers');
+    const by = Object.fromEntries(section.peers.map((p) => [p.peer, p.scenarios]));
+    const n = section.calls;
+    expect(by.ours.sequential.tokenRequestsRange).toEqual([1, 1]);
+    expect(by.ours.concurrent.tokenRequestsRange).toEqual([1, 1]);
+    expect(by.ours.steadySlowToken.tokenRequests).toBe(0);
+    expect(by.badgateway.concurrent.tokenRequests).toBe(1);
+    // No single flight in the hand-written cache; a token request per call in the SDK.
+    expect(by['simple-oauth2'].concurrent.tokenRequests).toBe(n);
+    expect(by.twilio.sequential.tokenRequests).toBe(n);
+    expect(by.static.sequential.tokenRequests).toBe(0);
+    for (const peer of section.peers) {
+      for (const scenario of Object.values(peer.scenarios)) {
+        expect(scenario.rejectedApiRequests).toBe(0);
+        positive(scenario.meanMsPerCall);
+      }
+    }
+    expect(section.coldVsStatic.tokenRequests).toBe(1);
+    expect(section.steady.tokenRequests).toBe(1);
+    positive(section.steady.oursMeanMs);
+    for (const peer of ['ours', 'badgateway', 'simple-oauth2', 'twilio']) {
+      positive(section.peers.find((p) => p.peer === peer).cachedGetNs);
+    }
+    const svg = await readFile(join(dir, 'chart.svg'), 'utf8');
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg).toContain('twilio 6.3.1 SDK, ClientCredentialProvider');
+  });
+
+  test('frameworks: each app served requests bare and with the adapter, no token request under load', async () => {
+    const { section } = await smoke('frameworks');
+    expect(section.frameworks.map((f) => f.framework)).toEqual(['express', 'hono', 'nest']);
+    for (const f of section.frameworks) {
+      positive(f.bareRps);
+      positive(f.adapterRps);
+      positive(f.ratio);
+      expect(f.tokenRequestsUnderLoad).toBe(0);
+    }
+  });
+
+  test('fleet: 8 requests per lifetime alone, 1 with Redis; a Redis-backed hit stays in memory', async () => {
+    const { section } = await smoke('fleet');
+    expect(section.fleet.memory.tokenRequestsPerLifetime).toBe(8);
+    expect(section.fleet.memory.generationsAgree).toBe(true);
+    if (hasRedis) {
+      expect(section.fleet.redis.tokenRequestsPerLifetime).toBe(1);
+      expect(section.fleet.redis.generationsAgree).toBe(true);
+      expect(section.hitCost.storeReadsDuringHits).toBe(0);
+      positive(section.hitCost.redisStoreNs);
+    } else {
+      expect(section.fleet.redis).toBeUndefined();
+    }
+  });
+
+  test('memory: managers hold their tokens; the day rotates tokens with no rejected call', async () => {
+    const { section } = await smoke('memory');
+    // One extra request: the warm-up manager.
+    expect(section.tenants.tokenRequests).toBe(section.tenants.count + 1);
+    positive(section.tenants.withTokensMiB);
+    expect(section.day.rotations).toBeGreaterThan(10);
+    expect(section.day.rejectedApiRequests).toBe(0);
+    expect(Number.isFinite(section.day.growthKiB)).toBe(true);
+  });
+});

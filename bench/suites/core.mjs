@@ -1,0 +1,60 @@
+import { startMockServer } from '@twilio-oauth/mock-server';
+import { startWorker } from '../lib/ipc.mjs';
+import { median, round } from '../lib/stats.mjs';
+import { mockTarget } from '../lib/target.mjs';
+
+const WORKER = new URL('./core.worker.mjs', import.meta.url);
+
+/**
+ * Core: the cached `getToken()` against the floor (a bare `await` of a resolved
+ * value) in one run, and how many token requests 10 000 concurrent cold
+ * callers make.
+ */
+export async function runCore({ smoke, log }) {
+  const mock = await startMockServer();
+  const worker = startWorker(WORKER);
+  try {
+    await worker.call('init', { target: mockTarget(mock) });
+    log('core: cached getToken() vs floor');
+    const cached = await worker.call(
+      'cached',
+      smoke ? { rounds: 1, timeMs: 50, batch: 200 } : { rounds: 7, timeMs: 700, batch: 1_000 },
+    );
+    const callers = smoke ? 1_000 : 10_000;
+    const runs = smoke ? 1 : 5;
+    log(`core: ${callers} concurrent cold callers × ${runs}`);
+    const cold = [];
+    for (let i = 0; i < runs; i++) {
+      mock.reset();
+      const { elapsedMs, distinctTokens } = await worker.call('coldCallers', { callers });
+      cold.push({ elapsedMs, distinctTokens, tokenRequests: mock.stats().tokenRequests });
+    }
+    const ratio = cached.getToken.nsPerOp / cached.floor.nsPerOp;
+    return {
+      cached: {
+        floorNs: round(cached.floor.nsPerOp, 1),
+        floorOpsPerSec: Math.round(cached.floor.opsPerSec),
+        getTokenNs: round(cached.getToken.nsPerOp, 1),
+        getTokenOpsPerSec: Math.round(cached.getToken.opsPerSec),
+        clockReadNs: round(cached.clockRead.nsPerOp, 1),
+        getAuthorizationHeaderNs: round(cached.getAuthorizationHeader.nsPerOp, 1),
+        ratioToFloor: round(ratio, 3),
+        roundsNs: {
+          floor: cached.floor.roundsNs.map((ns) => round(ns, 1)),
+          getToken: cached.getToken.roundsNs.map((ns) => round(ns, 1)),
+        },
+      },
+      coldCallers: {
+        callers,
+        runs,
+        tokenRequestsMax: Math.max(...cold.map((run) => run.tokenRequests)),
+        tokenRequestsPerRun: cold.map((run) => run.tokenRequests),
+        distinctTokensMax: Math.max(...cold.map((run) => run.distinctTokens)),
+        medianMs: round(median(cold.map((run) => run.elapsedMs)), 1),
+      },
+    };
+  } finally {
+    await worker.close();
+    await mock.close();
+  }
+}

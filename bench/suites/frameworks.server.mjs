@@ -1,0 +1,99 @@
+// Child process of the frameworks section: one HTTP app, bare or with our adapter installed
+// (its manager holding a cached token). The route under load never calls Twilio.
+import 'reflect-metadata';
+import { TokenManager } from '@twilio-oauth/core';
+import { serve } from '../lib/ipc.mjs';
+
+let stop = async () => {};
+
+serve({
+  async start({ framework, adapter, target }) {
+    let manager;
+    if (adapter) {
+      manager = new TokenManager({
+        clientId: target.clientId,
+        clientSecret: target.clientSecret,
+        tokenUrl: target.tokenUrl,
+        allowedHosts: [new URL(target.url).hostname],
+      });
+      // "With a cached token": the one token request happens before the load starts.
+      await manager.getToken();
+    }
+    const started = await APPS[framework](manager);
+    stop = async () => {
+      await started.close();
+      await manager?.close();
+    };
+    return { port: started.port };
+  },
+  // CPU time this server has used (µs), to express throughput per CPU-second as well.
+  cpu() {
+    const { user, system } = process.cpuUsage();
+    return user + system;
+  },
+  onExit: () => stop(),
+});
+
+const PING = { ok: true };
+
+const APPS = {
+  async express(manager) {
+    const { default: express } = await import('express');
+    const app = express();
+    if (manager) {
+      const { twilioOAuth } = await import('@twilio-oauth/express');
+      app.use(twilioOAuth({ manager }));
+      app.get('/check', async (req, res, next) => {
+        try {
+          res.json({ expiresAt: (await req.twilio.getToken()).expiresAt });
+        } catch (error) {
+          next(error);
+        }
+      });
+    }
+    app.get('/ping', (_req, res) => {
+      res.json(PING);
+    });
+    const server = await new Promise((resolve, reject) => {
+      const listening = app.listen(0, '127.0.0.1', (error) =>
+        error ? reject(error) : resolve(listening),
+      );
+    });
+    return { port: server.address().port, close: () => closeServer(server) };
+  },
+
+  async hono(manager) {
+    const { Hono } = await import('hono');
+    const { serve: listen } = await import('@hono/node-server');
+    const app = new Hono();
+    if (manager) {
+      const { twilioOAuth } = await import('@twilio-oauth/hono');
+      app.use(twilioOAuth({ manager }));
+      app.get('/check', async (c) =>
+        c.json({ expiresAt: (await c.var.twilio.getToken()).expiresAt }),
+      );
+    }
+    app.get('/ping', (c) => c.json(PING));
+    let server;
+    const port = await new Promise((resolve) => {
+      server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+        resolve(info.port),
+      );
+    });
+    return { port, close: () => closeServer(server) };
+  },
+
+  async nest(manager) {
+    const { createNestApp } = await import('../lib/nest-app.mjs');
+    const app = await createNestApp(manager);
+    await app.listen(0, '127.0.0.1');
+    return { port: app.getHttpServer().address().port, close: () => app.close() };
+  },
+};
+
+function closeServer(server) {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections?.();
+  });
+}

@@ -1,0 +1,68 @@
+// Child process of the memory section (run with --expose-gc): heap of many managers, and
+// of one manager through a simulated day of token rotations.
+import { TokenManager } from '@twilio-oauth/core';
+import { serve } from '../lib/ipc.mjs';
+import { messagesUrl, readPage } from '../lib/peers.mjs';
+import { inBatches } from '../lib/stats.mjs';
+import { tenantCredentials } from '../lib/tenants.mjs';
+
+if (typeof globalThis.gc !== 'function') throw new Error('run with node --expose-gc');
+
+/** heapUsed after full collections, once nothing more can be freed. */
+async function settledHeap() {
+  let heap = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 6; i++) {
+    globalThis.gc();
+    await new Promise((resolve) => setImmediate(resolve));
+    const used = process.memoryUsage().heapUsed;
+    if (used >= heap - 1024) return Math.min(used, heap);
+    heap = used;
+  }
+  return heap;
+}
+
+let managers = [];
+let day;
+
+const options = (target, credentials, now) => ({
+  ...credentials,
+  tokenUrl: target.tokenUrl,
+  allowedHosts: [new URL(target.url).hostname],
+  ...(now ? { now } : {}),
+});
+
+serve({
+  async tenants({ target, count }) {
+    // Warm the code paths once so that compiled code is not counted as the managers' memory.
+    const warm = new TokenManager(options(target, tenantCredentials(0)));
+    await warm.getToken();
+    await warm.close();
+    const baseline = await settledHeap();
+    managers = Array.from(
+      { length: count },
+      (_, i) => new TokenManager(options(target, tenantCredentials(i))),
+    );
+    const created = await settledHeap();
+    await inBatches(count, 32, (i) => managers[i].getToken());
+    const withTokens = await settledHeap();
+    await Promise.all(managers.map((manager) => manager.close()));
+    managers = [];
+    const released = await settledHeap();
+    return { baseline, created, withTokens, released };
+  },
+  async dayInit({ target, now }) {
+    let clock = now;
+    const manager = new TokenManager(options(target, target, () => clock));
+    day = { manager, url: messagesUrl(target), setClock: (t) => (clock = t) };
+  },
+  // One step of simulated time: an API call, and whatever refresh it started.
+  async dayTick({ now }) {
+    day.setClock(now);
+    await readPage(await day.manager.fetch(day.url));
+    await day.manager.settled();
+  },
+  heap: () => settledHeap(),
+  async onExit() {
+    await day?.manager.close();
+  },
+});

@@ -1,0 +1,203 @@
+import { startMockServer } from '@twilio-oauth/mock-server';
+import { startWorker } from '../lib/ipc.mjs';
+import { FORWARDING_NOTE } from '../lib/nock-forward.mjs';
+import { PEERS } from '../lib/peers.mjs';
+import { median, round } from '../lib/stats.mjs';
+import { mockTarget } from '../lib/target.mjs';
+import { TWILIO_PEERS } from '../lib/twilio-peers.mjs';
+
+const WORKER = new URL('./peers.worker.mjs', import.meta.url);
+const TOKEN_DELAY_MS = 50;
+const SLOW_TOKEN = { token: { delayMs: TOKEN_DELAY_MS } };
+
+/** Peers in table order; `worker` says which child holds them (twilio's has nock installed). */
+const ORDER = [
+  ['ours', 'main'],
+  ['badgateway', 'main'],
+  ['simple-oauth2', 'main'],
+  ['twilio', 'twilio'],
+  ['static', 'main'],
+  ['twilio-static', 'twilio'],
+];
+
+/**
+ * Scenarios every peer runs, each from a new (cold) client unless `warm`: the
+ * mock is reset before each run, so `stats().tokenRequests` is that run's.
+ */
+const SCENARIOS = [
+  { key: 'sequential', mode: 'sequential', faults: {} },
+  { key: 'concurrent', mode: 'concurrent', faults: {} },
+  { key: 'sequentialSlowToken', mode: 'sequential', faults: SLOW_TOKEN },
+  { key: 'concurrentSlowToken', mode: 'concurrent', faults: SLOW_TOKEN },
+  { key: 'steadySlowToken', mode: 'sequential', faults: SLOW_TOKEN, warm: true },
+];
+
+/**
+ * Against peers: the same Messages.json work through each client against one
+ * mock server (token requests counted by the mock), the mean time per call with
+ * a 50 ms token endpoint, ours in steady state against a static bearer, and
+ * every peer's cached get in one run with the floor.
+ */
+export async function runPeers({ smoke, log }) {
+  const calls = smoke ? 10 : 100;
+  const rounds = smoke ? 1 : 3;
+  const mock = await startMockServer();
+  const target = mockTarget(mock);
+  const workers = { main: startWorker(WORKER), twilio: startWorker(WORKER) };
+  try {
+    await workers.main.call('init', { target });
+    await workers.twilio.call('init', { target, twilio: true });
+    let runId = 0;
+
+    const runOnce = async (peer, scenario, n) => {
+      const worker = workers[ORDER.find(([name]) => name === peer)[1]];
+      const id = `${peer}#${runId++}`;
+      await worker.call('open', { id, peer });
+      try {
+        if (scenario.warm) await worker.call('sequential', { id, calls: 1 });
+        mock.reset();
+        mock.setFaults(scenario.faults);
+        const { elapsedMs } = await worker.call(scenario.mode, { id, calls: n });
+        const { tokenRequests, apiRequests, rejectedApiRequests } = mock.stats();
+        return { elapsedMs, tokenRequests, apiRequests, rejectedApiRequests };
+      } finally {
+        mock.setFaults({});
+        await worker.call('close', { id });
+      }
+    };
+
+    // One untimed pass so that every client, and the mock, run JIT-compiled code.
+    log('peers: warm-up');
+    for (const [peer] of ORDER) await runOnce(peer, SCENARIOS[0], Math.min(calls, 20));
+
+    const raw = Object.fromEntries(
+      ORDER.map(([peer]) => [peer, Object.fromEntries(SCENARIOS.map((s) => [s.key, []]))]),
+    );
+    for (let r = 0; r < rounds; r++) {
+      log(`peers: round ${r + 1}/${rounds}`);
+      // Rotating who goes first keeps drift in machine load from favouring one peer.
+      for (let i = 0; i < ORDER.length; i++) {
+        const [peer] = ORDER[(i + r) % ORDER.length];
+        for (const scenario of SCENARIOS) {
+          raw[peer][scenario.key].push(await runOnce(peer, scenario, calls));
+        }
+      }
+    }
+
+    log('peers: ours vs static bearer, 50 ms token endpoint (cold, then steady)');
+    const pairing = smoke ? { blocks: 4, calls: 10 } : { blocks: 20, calls: 100 };
+    const coldVsStatic = await pairedWithStatic(workers.main, mock, { cold: true, ...pairing });
+    const steady = await pairedWithStatic(workers.main, mock, { cold: false, ...pairing });
+    log('peers: cached gets');
+    const cachedGet = await workers.main.call(
+      'cachedGets',
+      smoke ? { rounds: 1, timeMs: 50, batch: 100 } : { rounds: 5, timeMs: 500, batch: 1_000 },
+    );
+
+    const labels = { ...PEERS, ...TWILIO_PEERS };
+    const peers = ORDER.map(([peer]) => {
+      const scenarios = {};
+      for (const { key } of SCENARIOS) {
+        const runs = raw[peer][key];
+        const tokenRequests = runs.map((run) => run.tokenRequests);
+        const failed = runs.reduce((sum, run) => sum + run.rejectedApiRequests, 0);
+        scenarios[key] = {
+          tokenRequests: median(tokenRequests),
+          tokenRequestsRange: [Math.min(...tokenRequests), Math.max(...tokenRequests)],
+          totalMs: round(median(runs.map((run) => run.elapsedMs)), 2),
+          meanMsPerCall: round(median(runs.map((run) => run.elapsedMs / calls)), 3),
+          rejectedApiRequests: failed,
+        };
+      }
+      const cached = cachedGet[peer];
+      return {
+        peer,
+        label: labels[peer].label,
+        reference: peer === 'static' || peer === 'twilio-static',
+        scenarios,
+        cachedGetNs: cached ? round(cached.nsPerOp, 1) : null,
+        cachedGetNote: cached?.note ?? null,
+      };
+    });
+    return {
+      calls,
+      rounds,
+      tokenDelayMs: TOKEN_DELAY_MS,
+      forwarding: FORWARDING_NOTE,
+      peers,
+      cachedGetFloorNs: round(cachedGet.floor.nsPerOp, 1),
+      coldVsStatic,
+      steady,
+    };
+  } finally {
+    await Promise.all(Object.values(workers).map((worker) => worker.close()));
+    await mock.close();
+  }
+}
+
+/**
+ * Ours against a static bearer in the same process, in alternating blocks of
+ * `calls` sequential calls with the 50 ms token endpoint on; figures are
+ * medians over blocks, the difference the median of per-pair differences.
+ *
+ * - cold: every ours block starts from a new manager (one 50 ms token request
+ *   per block); the limit is static + 50 ms / calls.
+ * - steady: one manager holds its token throughout; halfway its clock is moved
+ *   into the refresh-ahead window, so one background refresh (50 ms) runs while
+ *   calls go on; the limit is the static time itself.
+ */
+async function pairedWithStatic(worker, mock, { cold, blocks, calls }) {
+  const staticId = 'pair-static';
+  await worker.call('open', { id: staticId, peer: 'static' });
+  let oursId = 'pair-ours';
+  if (!cold) await worker.call('open', { id: oursId, peer: 'ours', clock: true });
+  try {
+    // Warm both paths (connections, compiled code) before anything is timed.
+    await worker.call('sequential', { id: staticId, calls });
+    if (!cold) await worker.call('sequential', { id: oursId, calls });
+    const staticMs = [];
+    const oursMs = [];
+    const tokenRequests = [];
+    mock.reset();
+    mock.setFaults(SLOW_TOKEN);
+    for (let block = 0; block < blocks; block++) {
+      if (cold) {
+        oursId = `pair-ours-${block}`;
+        await worker.call('open', { id: oursId, peer: 'ours' });
+      } else if (block === blocks >> 1) {
+        // Token lifetime 3600 s, refresh ahead 300 s: 3 301 s on is stale, not yet expired.
+        await worker.call('shiftClock', { id: oursId, ms: 3_301_000 });
+      }
+      // Alternating which goes first cancels any advantage of running second.
+      const pair = block % 2 ? [oursId, staticId] : [staticId, oursId];
+      for (const id of pair) {
+        const before = mock.stats().tokenRequests;
+        const { elapsedMs } = await worker.call('sequential', { id, calls });
+        if (id === staticId) staticMs.push(elapsedMs / calls);
+        else {
+          oursMs.push(elapsedMs / calls);
+          if (cold) await worker.call('close', { id });
+          tokenRequests.push(mock.stats().tokenRequests - before);
+        }
+      }
+    }
+    if (!cold) await worker.call('settled', { id: oursId });
+    const diffs = oursMs.map((ms, i) => ms - staticMs[i]);
+    const { rejectedApiRequests } = mock.stats();
+    return {
+      blocks,
+      calls,
+      staticMeanMs: round(median(staticMs), 4),
+      oursMeanMs: round(median(oursMs), 4),
+      diffMs: round(median(diffs), 4),
+      limitDiffMs: cold ? TOKEN_DELAY_MS / calls : 0,
+      ...(cold ? {} : { blockWithRefreshMs: round(oursMs[blocks >> 1], 4) }),
+      tokenRequests: cold ? median(tokenRequests) : tokenRequests.reduce((a, b) => a + b, 0),
+      rejectedApiRequests,
+    };
+  } finally {
+    mock.setFaults({});
+    await worker.call('close', { id: staticId });
+    if (!cold) await worker.call('close', { id: oursId });
+  }
+}
