@@ -8,7 +8,7 @@ const REDACTED = '[redacted]';
  * property, but `JSON.stringify`, `util.inspect` and `String()` show
  * `[redacted]` in its place, so logging the object does not leak the bearer.
  */
-class RedactedToken implements AccessToken {
+export class RedactedToken implements AccessToken {
   declare readonly accessToken: string;
   declare readonly tokenType: string;
   declare readonly expiresAt: number;
@@ -33,7 +33,3 @@ class RedactedToken implements AccessToken {
     return this.toJSON();
   }
 }
-
-/** Creates the frozen, self-redacting {@link AccessToken} returned to callers. */
-export const createAccessToken = (accessToken: string, expiresAt: number): AccessToken =>
-  new RedactedToken(accessToken, expiresAt);

@@ -92,8 +92,8 @@ export class HostNotAllowedError extends TwilioOAuthError {
   /** The refused host name. */
   declare readonly host: string;
 
-  constructor(host: string, reason = 'is not in allowedHosts') {
-    super('host_not_allowed', `Bearer token not sent to ${host}: ${reason}`);
+  constructor(host: string, reason = 'not in allowedHosts') {
+    super('host_not_allowed', `bearer not sent to ${host}: ${reason}`);
     this.name = 'HostNotAllowedError';
     this.host = host;
   }

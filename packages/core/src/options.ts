@@ -95,7 +95,7 @@ export function exchangeConfig(given: RequestTokenOptions): ExchangeConfig {
     throw new InvalidOptionsError('tokenUrl', 'is not a URL');
   }
   if (!isSecure(url)) {
-    throw new InvalidOptionsError('tokenUrl', 'must be https (http on loopback only)');
+    throw new InvalidOptionsError('tokenUrl', 'must be https (or http on loopback)');
   }
   const method = options.clientAuthMethod;
   if (method && !/^client_secret_(post|basic)$/.test(method)) {

@@ -17,10 +17,12 @@ const fingerprintOf = (options: TokenManagerOptions) =>
  * A bounded LRU of {@link TokenManager}s, one per credential key, for adapters
  * whose options are computed per request (multi-tenant apps, `c.env` on
  * Workers). The same key with the same secret and settings reuses its manager;
- * a changed secret or setting closes and replaces it; the least recently used
- * manager is closed when `maxManagers` is exceeded. Functions (`fetch`, `now`,
- * `onEvent`) are taken from the options that created the manager and do not
- * cause a replacement.
+ * a changed secret or setting replaces it; the least recently used manager is
+ * dropped when `maxManagers` is exceeded. A replaced or dropped manager is not
+ * closed: requests still using it finish normally, and an idle manager holds
+ * nothing (no timer, no socket) that would need closing. Functions (`fetch`,
+ * `now`, `onEvent`) are taken from the options that created the manager and do
+ * not cause a replacement.
  *
  * @example
  * const pool = new TokenManagerPool({ maxManagers: 50 });
@@ -62,15 +64,12 @@ export class TokenManagerPool {
       return held.manager;
     }
     const manager = new TokenManager(options);
-    if (held) {
-      this.#managers.delete(key);
-      void held.manager.close();
-    }
+    // A replaced manager is dropped, not closed: a request holding it may still need it.
+    this.#managers.delete(key);
     this.#managers.set(key, { manager, fingerprint, store: options.store });
-    for (const [oldest, { manager: evicted }] of this.#managers) {
+    for (const oldest of this.#managers.keys()) {
       if (this.#managers.size <= this.#maxManagers) break;
       this.#managers.delete(oldest);
-      void evicted.close();
     }
     return manager;
   }

@@ -1,4 +1,4 @@
-import { createAccessToken } from './access-token';
+import { RedactedToken } from './access-token';
 import { TokenRequestError } from './errors';
 import { type ExchangeConfig, exchangeConfig } from './options';
 import { delay, noop, unref } from './timers';
@@ -234,5 +234,5 @@ export async function exchange(
 export async function requestToken(options: RequestTokenOptions): Promise<AccessToken> {
   const config = exchangeConfig(options);
   const issued = await exchange(config, options.signal, true);
-  return createAccessToken(issued.accessToken, issued.expiresAt);
+  return new RedactedToken(issued.accessToken, issued.expiresAt);
 }

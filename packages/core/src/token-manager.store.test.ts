@@ -128,6 +128,67 @@ describe('TokenManager with a store', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('reads the store again once it holds the lock: a token stored meanwhile costs no request', async () => {
+    const store = new LockingStore();
+    const other = create(new MemoryTokenStore()).manager;
+    // Between this manager's miss and its lock, another process fills the store and lets go.
+    const acquire = store.acquireLock.bind(store);
+    store.acquireLock = async (key, ttlMs) => {
+      const token = await other.getToken();
+      await store.inner.set(
+        key,
+        { ...token, accessToken: token.accessToken, issuedAt: clock() },
+        token.expiresAt - clock(),
+      );
+      return acquire(key, ttlMs);
+    };
+    const { manager } = create(store);
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    await manager.settled();
+    expect(server.requests).toHaveLength(1); // only the other process's
+    expect(store.locked).toBe(false);
+    expect(store.releases).toBe(1);
+  });
+
+  it('hands out the token before the store has written it, and releases the lock after', async () => {
+    const store = new LockingStore();
+    let finishWrite = () => {};
+    const set = store.set.bind(store);
+    store.set = (key, token, ttlMs) =>
+      new Promise<void>((resolve) => {
+        finishWrite = () => void set(key, token, ttlMs).then(resolve);
+      });
+    const { manager } = create(store);
+    expect((await manager.getToken()).accessToken).toBe('token-1');
+    expect(store.locked).toBe(true); // still held for the fleet until the store has the token
+    let settled = false;
+    const done = manager.settled().then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    finishWrite();
+    await done;
+    expect(store.locked).toBe(false);
+    expect(await store.inner.get(manager.key)).toMatchObject({ accessToken: 'token-1' });
+  });
+
+  it('holds the lock long enough for every attempt, backoff and Retry-After', async () => {
+    const store = new LockingStore();
+    let lockTtlMs = 0;
+    const acquire = store.acquireLock.bind(store);
+    store.acquireLock = (key, ttlMs) => {
+      lockTtlMs = ttlMs;
+      return acquire(key, ttlMs);
+    };
+    const { manager } = create(store, {
+      timeoutMs: 1_000,
+      retry: { maxAttempts: 3, baseDelayMs: 0, maxDelayMs: 2_000, maxRetryAfterMs: 4_000 },
+    });
+    await manager.getToken();
+    expect(lockTtlMs).toBeGreaterThanOrEqual(3 * 1_000 + 2 * 4_000);
+  });
+
   it('releases the lock when the fetch fails', async () => {
     server.onToken = () => ({ status: 500 });
     const store = new LockingStore();

@@ -1,4 +1,4 @@
-import { createAccessToken } from './access-token';
+import { RedactedToken } from './access-token';
 import { INSPECT, InvalidOptionsError, TwilioOAuthError } from './errors';
 import { bearerFetch } from './fetch';
 import { hostAllowList } from './hosts';
@@ -83,7 +83,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   #inflight: Promise<Entry> | undefined;
   #cooldownUntil = 0;
   #invalidated = false;
-  #deleting: Promise<void> | undefined;
+  #background: Promise<void> | undefined;
   #closed = false;
 
   /**
@@ -97,7 +97,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
       store !== undefined &&
       !['get', 'set', 'delete'].every((m) => typeof Object(store)[m] === 'function')
     ) {
-      throw new InvalidOptionsError('store', 'must have get, set and delete');
+      throw new InvalidOptionsError('store', 'needs get, set and delete');
     }
     this.key = config.key;
     this.#config = config;
@@ -118,17 +118,15 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * @throws {TwilioOAuthError} code `closed` after {@link TokenManager.close}.
    */
   getToken(options?: GetTokenOptions): Promise<AccessToken> {
-    // Hot path: no async wrapper, no allocation unless someone listens to events, and the
-    // clock (which costs more than the rest) read at most once per HOT_MS.
+    // Hot path: no async wrapper, no allocation, and the clock (which costs more than the
+    // rest) read at most once per HOT_MS. With an event listener, the slow path reports the hit.
     const entry = this.#current;
     if (
       entry !== undefined &&
       options?.forceRefresh !== true &&
+      !this.#config.onEvent &&
       (entry === this.#hot || this.#isFresh(entry))
     ) {
-      if (this.#config.onEvent) {
-        emit(this.#config, { type: 'cache.hit', state: 'fresh', source: 'memory' });
-      }
       return entry.promise;
     }
     return this.#slowToken(options?.forceRefresh === true);
@@ -173,7 +171,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
 
   /** Resolves (never rejects) once any refresh in flight, background ones included, has finished. */
   settled(): Promise<void> {
-    return Promise.all([this.#inflight?.catch(noop), this.#deleting]).then(noop);
+    return Promise.all([this.#inflight?.catch(noop), this.#background]).then(noop);
   }
 
   /**
@@ -185,8 +183,9 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     this.#invalidated = true;
     this.#cooldownUntil = 0;
     const store = this.#store;
-    this.#deleting = store && this.#safe('delete', () => store.delete(this.key)).then(noop);
-    return this.#deleting ?? Promise.resolve();
+    return store
+      ? this.#track(() => this.#safe('delete', () => store.delete(this.key)))
+      : Promise.resolve();
   }
 
   /**
@@ -300,16 +299,19 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
         entry = await this.#fromStore(store);
         const lock = store.acquireLock;
         if (!entry && lock) {
-          const { timeoutMs, maxAttempts } = this.#config;
-          const release = await this.#safe('lock', () =>
-            lock.call(store, this.key, timeoutMs * maxAttempts),
-          );
+          const c = this.#config;
+          // Long enough for every attempt, backoff and honoured Retry-After of one exchange.
+          const ttlMs = (c.timeoutMs + c.maxDelayMs + c.maxRetryAfterMs) * c.maxAttempts;
+          const release = await this.#safe('lock', () => lock.call(store, this.key, ttlMs));
           if (typeof release === 'function') {
-            try {
-              return await this.#fetch(background);
-            } finally {
-              await this.#safe('lock', release);
+            // Another process may have filled the store and let go of the lock between our
+            // read and our lock: read once more before spending a token request.
+            entry = await this.#fromStore(store);
+            if (entry) {
+              this.#track(() => this.#safe('lock', release));
+              return entry;
             }
+            return await this.#fetch(background, release);
           }
           // Another process is fetching: wait for it to fill the store, then fetch ourselves.
           for (let waited = 0; release === undefined && !entry && waited < this.#lockWaitMs; ) {
@@ -334,18 +336,36 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     }
   }
 
-  async #fetch(background: boolean): Promise<Entry> {
-    const issued = await exchange(this.#config, this.#abort.signal, !background);
-    const entry = this.#adopt(this.#entry(issued));
-    const store = this.#store;
-    const ttlMs = entry.expiresAt - this.#now();
-    if (store && ttlMs > 0) {
-      // A delete still running from invalidate() must not remove the new token.
-      await this.#deleting;
-      const stored: StoredToken = { ...issued, tokenType: 'Bearer' };
-      await this.#safe('set', () => store.set(this.key, stored, ttlMs));
+  /** Fetches a token; `release` (a store lock) is let go once the store holds it. */
+  async #fetch(background: boolean, release?: () => Promise<void>): Promise<Entry> {
+    let issued: Issued | undefined;
+    let ttlMs = 0;
+    try {
+      issued = await exchange(this.#config, this.#abort.signal, !background);
+      const entry = this.#adopt(this.#entry(issued));
+      ttlMs = entry.expiresAt - this.#now();
+      return entry;
+    } finally {
+      // Callers get the token now: writing it for the fleet (to a slow or unreachable store,
+      // maybe) must not delay them. settled() waits for it.
+      const store = this.#store;
+      const stored = issued && { ...issued, tokenType: 'Bearer' };
+      this.#track(async () => {
+        if (store && stored && ttlMs > 0) {
+          await this.#safe('set', () => store.set(this.key, stored, ttlMs));
+        }
+        if (release) await this.#safe('lock', release);
+      });
     }
-    return entry;
+  }
+
+  /**
+   * Runs store work in the background, one piece after the other (so a delete from
+   * invalidate() never removes a newer token), visible to settled() and close().
+   */
+  #track(work: () => Promise<unknown>): Promise<void> {
+    this.#background = Promise.resolve(this.#background).then(work).then(noop);
+    return this.#background;
   }
 
   async #fromStore(store: TokenStore): Promise<Entry | undefined> {
@@ -372,7 +392,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     const half = (expiresAt - issuedAt) / 2;
     const expiredAt = expiresAt - Math.min(this.#bufferMs, half);
     const staleAt = Math.min(expiresAt - Math.min(this.#aheadMs, half), expiredAt);
-    const token = createAccessToken(accessToken, expiresAt);
+    const token = new RedactedToken(accessToken, expiresAt);
     return { token, promise: Promise.resolve(token), issuedAt, expiresAt, staleAt, expiredAt };
   }
 
