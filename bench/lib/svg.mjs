@@ -62,7 +62,7 @@ export function peersChart(results) {
   if (!peers) return null;
   const rows = peers.peers;
   const calls = peers.calls;
-  const top = 90;
+  const top = 104;
   const height = top + rows.length * ROW + 90;
   const width = LABEL_W + 2 * PANEL_W + GAP + 120;
   const maxMs = Math.max(

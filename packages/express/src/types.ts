@@ -31,7 +31,7 @@ export interface TwilioOAuthManagerOptions {
  * from a header or the authenticated user. Called at most once per request, and
  * only when the request uses `req.twilio`. Managers are shared per credential key
  * (token URL + client id [+ scope]) across requests, at most 100 of them (least
- * recently used are closed). Return stable values (no new `fetch` or `store` per
+ * recently used are dropped). Return stable values (no new `fetch` or `store` per
  * call): options that differ for the same credential key replace its manager.
  */
 export type TwilioOAuthOptionsFactory = (req: Request) => TokenManagerOptions;

@@ -55,7 +55,7 @@ export interface TwilioOAuthManagerOptions {
  * `c.env`. Called at most once per request, and only when the request uses
  * `c.var.twilio`. Managers are shared per credential key (token URL + client id
  * [+ scope]) across requests of the same process or isolate, in a pool of at most
- * 100 (least recently used closed first). A changed secret or setting for the
+ * 100 (least recently used dropped first). A changed secret or setting for the
  * same key replaces the shared manager; so does a new `store` object, so return
  * the same store each time. Functions (`fetch`, `now`, `onEvent`) are taken from
  * the call that created the manager.
