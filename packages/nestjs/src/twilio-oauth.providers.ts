@@ -27,6 +27,10 @@ const looksLikeTokenManager = (value: unknown): value is TokenManager =>
  * echoes its value.
  */
 export function resolveTokenManager(options: TwilioOAuthModuleOptions): TokenManager {
+  if (typeof options !== 'object' || options === null) {
+    // e.g. a forRootAsync factory that returned nothing.
+    throw new InvalidOptionsError('options', 'must be an object of TokenManager options');
+  }
   if (!isSharedManagerOptions(options)) return new TokenManager(options);
   if (!looksLikeTokenManager(options.manager)) {
     throw new InvalidOptionsError('manager', 'must be a TokenManager from @twilio-oauth/core');
