@@ -15,7 +15,10 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+
+// Loading a framework (Nest) from a cold disk cache on a busy machine takes seconds.
+vi.setConfig({ testTimeout: 60_000 });
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
