@@ -54,12 +54,21 @@ export function startWorker(file, { args = [], env = {}, execArgv = [] } = {}) {
 
 /** Child side of {@link startWorker}: answers calls with `handlers[op](arg)`. */
 export function serve(handlers) {
-  process.on('message', async ({ id, op, arg }) => {
-    if (op === '__exit') {
+  let exiting = false;
+  const exit = async () => {
+    if (exiting) return;
+    exiting = true;
+    try {
       await handlers.onExit?.();
-      process.disconnect();
+    } finally {
+      if (process.connected) process.disconnect();
       process.exit(0);
     }
+  };
+  // A parent that died (or failed) must not leave servers and workers running.
+  process.on('disconnect', exit);
+  process.on('message', async ({ id, op, arg }) => {
+    if (op === '__exit') return exit();
     try {
       const handler = handlers[op];
       if (typeof handler !== 'function') throw new Error(`no handler "${op}"`);

@@ -157,6 +157,8 @@ function frameworksSection(frameworks) {
         'adapter req/s',
         'ratio',
         'per-round ratios',
+        'req per server CPU-s, bare / adapter',
+        'CPU ratio',
         'token requests under load',
       ],
       frameworks.frameworks.map((f) => [
@@ -165,9 +167,26 @@ function frameworksSection(frameworks) {
         int(f.adapterRps),
         `**${f.ratio}**`,
         f.ratios.join(', '),
+        `${int(f.bareReqPerCpuSecond)} / ${int(f.adapterReqPerCpuSecond)}`,
+        f.cpuRatio,
         f.tokenRequestsUnderLoad,
       ]),
     ),
+    '',
+    'CPU ratio: requests served per CPU-second of the server process, adapter over bare (median of',
+    "rounds): the adapter's own cost, less exposed than requests/s to other processes on the shared CPUs.",
+    '',
+    ...(frameworks.honoInProcess
+      ? [
+          (({ bareNs, noopMiddlewareNs, adapterNs, ratio }) =>
+            `Hono in process (\`app.fetch()\`, no socket; tinybench): bare ${int(bareNs)} ns/request, ` +
+            `with a no-op middleware ${int(noopMiddlewareNs)} ns, with the adapter ${int(adapterNs)} ns ` +
+            `(bare/adapter throughput ratio ${ratio}; the adapter adds ${int(adapterNs - bareNs)} ns, of which ` +
+            `${int(noopMiddlewareNs - bareNs)} ns is what any middleware costs in Hono).`)(
+            frameworks.honoInProcess,
+          ),
+        ]
+      : []),
   ].join('\n');
 }
 

@@ -28,10 +28,16 @@ export async function runFrameworks({ smoke, log }) {
   try {
     for (const framework of FRAMEWORKS) {
       log(`frameworks: ${framework}`);
-      const [bare, adapted] = await Promise.all([
+      const started = await Promise.allSettled([
         startServer(framework, false, target),
         startServer(framework, true, target),
       ]);
+      const failed = started.find((s) => s.status === 'rejected');
+      if (failed) {
+        await Promise.all(started.map((s) => s.value?.close()));
+        throw failed.reason;
+      }
+      const [bare, adapted] = started.map((s) => s.value);
       try {
         const check = await fetch(`http://127.0.0.1:${adapted.port}/check`);
         if (check.status !== 200)
@@ -77,7 +83,24 @@ export async function runFrameworks({ smoke, log }) {
         await adapted.close();
       }
     }
-    return { rounds, runSeconds: durationS, connections, frameworks: results };
+    log('frameworks: hono in-process (app.fetch)');
+    const worker = startWorker(SERVER);
+    let honoInProcess;
+    try {
+      const ns = await worker.call('honoInProcess', {
+        target,
+        ...(smoke ? { rounds: 1, timeMs: 50, batch: 20 } : { rounds: 5, timeMs: 500, batch: 100 }),
+      });
+      honoInProcess = {
+        bareNs: Math.round(ns.bare),
+        noopMiddlewareNs: Math.round(ns.noopMiddleware),
+        adapterNs: Math.round(ns.adapter),
+        ratio: round(ns.bare / ns.adapter, 3),
+      };
+    } finally {
+      await worker.close();
+    }
+    return { rounds, runSeconds: durationS, connections, frameworks: results, honoInProcess };
   } finally {
     await mock.close();
   }

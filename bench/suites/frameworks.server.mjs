@@ -26,6 +26,43 @@ serve({
     };
     return { port: started.port };
   },
+  // Hono can answer without a socket: the per-request cost of the adapter, and of any
+  // middleware at all (a no-op one), with no HTTP stack or load generator in the figure.
+  async honoInProcess({ target, rounds, timeMs, batch }) {
+    const { Hono } = await import('hono');
+    const { twilioOAuth } = await import('@twilio-oauth/hono');
+    const { nsPerOp } = await import('../lib/measure.mjs');
+    const manager = new TokenManager({
+      clientId: target.clientId,
+      clientSecret: target.clientSecret,
+      tokenUrl: target.tokenUrl,
+      allowedHosts: [new URL(target.url).hostname],
+    });
+    await manager.getToken();
+    const appWith = (middleware) => {
+      const app = new Hono();
+      if (middleware) app.use(middleware);
+      app.get('/ping', (c) => c.json(PING));
+      return app;
+    };
+    const loop = (app) => async (n) => {
+      for (let i = 0; i < n; i++) await (await app.fetch(new Request('http://bench/ping'))).json();
+    };
+    const results = await nsPerOp(
+      {
+        bare: loop(appWith()),
+        noopMiddleware: loop(
+          appWith(async (_c, next) => {
+            await next();
+          }),
+        ),
+        adapter: loop(appWith(twilioOAuth({ manager }))),
+      },
+      { rounds, timeMs, batch },
+    );
+    await manager.close();
+    return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.nsPerOp]));
+  },
   // CPU time this server has used (µs), to express throughput per CPU-second as well.
   cpu() {
     const { user, system } = process.cpuUsage();
