@@ -36,9 +36,10 @@ export async function nsPerOp(loops, { rounds = 5, timeMs = 500, batch = 1_000 }
   );
 }
 
-/** `n` awaits of `get()` in a row: the loop shape every cached-get figure uses. */
-export function awaitLoop(get) {
-  return async (n) => {
-    for (let i = 0; i < n; i++) await get();
-  };
+/**
+ * Median over rounds of `a`'s ns/op divided by `b`'s in the same round: runs of
+ * one round are close in time, so the machine's changing speed cancels out.
+ */
+export function pairedRatio(a, b) {
+  return median(a.roundsNs.map((ns, i) => ns / b.roundsNs[i]));
 }

@@ -15,8 +15,8 @@ function decorateMethod(target, key, decorators) {
 }
 
 /**
- * A Nest application serving GET /ping ({ ok: true }); with `manager`, it
- * imports TwilioOAuthModule (sharing that manager) and injects
+ * A Nest application serving GET /ping ({ ok: true }) and GET /check; with
+ * `manager`, it imports TwilioOAuthModule (sharing that manager) and injects
  * TwilioOAuthService into the controller, which /check uses.
  */
 export async function createNestApp(manager) {
@@ -36,12 +36,12 @@ export async function createNestApp(manager) {
       return { ok: true };
     }
     async check() {
-      return { expiresAt: (await this.twilio.getToken()).expiresAt };
+      return { expiresAt: this.twilio ? (await this.twilio.getToken()).expiresAt : null };
     }
   }
   decorateMethod(PingController, 'ping', [Get('ping')]);
+  decorateMethod(PingController, 'check', [Get('check')]);
   if (Service) {
-    decorateMethod(PingController, 'check', [Get('check')]);
     Inject(Service)(PingController, undefined, 0);
     Reflect.defineMetadata('design:paramtypes', [Service], PingController);
   }

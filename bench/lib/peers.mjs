@@ -8,7 +8,9 @@ import simpleOAuth2 from 'simple-oauth2';
  * client-credentials bearer from the mock server, parsing the JSON answer.
  *
  * `target` = { url, tokenUrl, accountSid, clientId, clientSecret } of the mock.
- * Each factory returns { list(): Promise<void>, cachedGet(): Promise<unknown>, close() }.
+ * Each factory returns { list(): Promise<void>, cachedGet(): Promise<unknown>,
+ * cachedLoop(n), close() }. `cachedLoop` awaits the cached get n times; each peer
+ * has its own loop so that no call site is shared (and made megamorphic) between them.
  */
 export const PEERS = {
   static: {
@@ -67,6 +69,9 @@ async function createStatic(target) {
   return {
     list: async () => readPage(await fetch(url, { headers: { authorization } })),
     cachedGet: () => held,
+    cachedLoop: async (n) => {
+      for (let i = 0; i < n; i++) await held;
+    },
     close: async () => {},
   };
 }
@@ -84,6 +89,9 @@ async function createOurs(target, { now } = {}) {
     manager,
     list: async () => readPage(await manager.fetch(url)),
     cachedGet: () => manager.getToken(),
+    cachedLoop: async (n) => {
+      for (let i = 0; i < n; i++) await manager.getToken();
+    },
     close: () => manager.close(),
   };
 }
@@ -102,6 +110,9 @@ async function createBadgateway(target) {
   return {
     list: async () => readPage(await wrapper.fetch(url)),
     cachedGet: () => wrapper.getToken(),
+    cachedLoop: async (n) => {
+      for (let i = 0; i < n; i++) await wrapper.getToken();
+    },
     close: async () => {},
   };
 }
@@ -128,6 +139,9 @@ async function createSimpleOAuth2(target) {
       return readPage(await fetch(url, { headers }));
     },
     cachedGet: getToken,
+    cachedLoop: async (n) => {
+      for (let i = 0; i < n; i++) await getToken();
+    },
     close: async () => {},
   };
 }

@@ -17,7 +17,7 @@ function coreSection(core) {
     `## Core (${loadOf(core)}, ${core.durationS} s)`,
     '',
     'Cached path, in one tinybench run in one process: each sample awaits the operation 1 000 times',
-    'in a row (timer cost amortised); figure = median over rounds of the per-round median.',
+    'in a row (timer cost amortised); ns/op = median over short rounds (tasks rotated) of the per-round median.',
     '',
     table(
       ['operation', 'ns/op', 'ops/s'],
@@ -33,7 +33,9 @@ function coreSection(core) {
       ],
     ),
     '',
-    `getToken() / floor = **${c.ratioToFloor}×**. Per-round ns: floor ${c.roundsNs.floor.join(', ')}; getToken ${c.roundsNs.getToken.join(', ')}.`,
+    `getToken() / floor = **${c.ratioToFloor}×** (median over ${c.roundsNs.floor.length} rounds of the ratio within each round; ` +
+      `per-round ns range: floor ${Math.min(...c.roundsNs.floor)}–${Math.max(...c.roundsNs.floor)}, ` +
+      `getToken ${Math.min(...c.roundsNs.getToken)}–${Math.max(...c.roundsNs.getToken)}; every round in latest.json).`,
     '',
     `${int(core.coldCallers.callers)} concurrent cold \`getToken()\` callers on a new manager: ` +
       `**${core.coldCallers.tokenRequestsMax} token request** (per run: ${core.coldCallers.tokenRequestsPerRun.join(', ')}), ` +
@@ -144,47 +146,51 @@ function peersSection(peers) {
 }
 
 function frameworksSection(frameworks) {
+  const vs = (c) => (c ? `${c.ratio} (${c.ratioQuartiles.join('–')})` : 'n/a');
+  const inProcess = frameworks.honoInProcess;
   return [
     `## Frameworks (${loadOf(frameworks)}, ${frameworks.durationS} s)`,
     '',
-    `GET /ping answering {"ok":true}; adapter variant: middleware/module installed, manager holding a cached token.`,
-    `Server in a child process; autocannon (${frameworks.connections} connections, ${frameworks.runSeconds} s per run) here; bare and adapter alternated ABBA over ${frameworks.rounds} rounds; ratio = median of per-round ratios.`,
+    'GET /ping answering {"ok":true} and nothing else; the same routes in every variant. Adapter:',
+    'our middleware (Nest: our module, service injected) with its manager holding a cached token. No-op: a middleware that only calls next, to show what any middleware costs in that framework.',
+    `Servers in child processes; autocannon (${frameworks.connections} connections, ${frameworks.runSeconds} s per run) from here, variants in rotating order over ${frameworks.rounds} rounds;`,
+    'ratios are medians of per-round ratios (quartiles in brackets); pooled = all requests served by one variant over all served by the other.',
     '',
     table(
       [
         'framework',
         'bare req/s',
         'adapter req/s',
-        'ratio',
-        'per-round ratios',
-        'req per server CPU-s, bare / adapter',
-        'CPU ratio',
+        '**adapter / bare**',
+        'pooled',
+        'per server CPU-second',
+        'no-op / bare',
+        'adapter / no-op',
         'token requests under load',
       ],
       frameworks.frameworks.map((f) => [
         f.framework,
         int(f.bareRps),
         int(f.adapterRps),
-        `**${f.ratio}**`,
-        f.ratios.join(', '),
-        `${int(f.bareReqPerCpuSecond)} / ${int(f.adapterReqPerCpuSecond)}`,
+        `**${f.ratio}** (${f.ratioQuartiles.join('–')})`,
+        f.pooledRatio,
         f.cpuRatio,
+        vs(f.noop),
+        vs(f.adapterVsNoop),
         f.tokenRequestsUnderLoad,
       ]),
     ),
     '',
-    'CPU ratio: requests served per CPU-second of the server process, adapter over bare (median of',
-    "rounds): the adapter's own cost, less exposed than requests/s to other processes on the shared CPUs.",
-    '',
-    ...(frameworks.honoInProcess
+    'Per server CPU-second: requests served per CPU-second of the server process, adapter over bare (median',
+    "of rounds): the adapter's own cost, less exposed than requests/s to other processes on the shared CPUs.",
+    ...(inProcess
       ? [
-          (({ bareNs, noopMiddlewareNs, adapterNs, ratio }) =>
-            `Hono in process (\`app.fetch()\`, no socket; tinybench): bare ${int(bareNs)} ns/request, ` +
-            `with a no-op middleware ${int(noopMiddlewareNs)} ns, with the adapter ${int(adapterNs)} ns ` +
-            `(bare/adapter throughput ratio ${ratio}; the adapter adds ${int(adapterNs - bareNs)} ns, of which ` +
-            `${int(noopMiddlewareNs - bareNs)} ns is what any middleware costs in Hono).`)(
-            frameworks.honoInProcess,
-          ),
+          '',
+          `Hono in process (\`app.fetch()\`, no socket; tinybench, ${int(inProcess.rounds)} rounds): bare ${int(inProcess.bareNs)} ns/request, ` +
+            `with a no-op middleware ${int(inProcess.noopMiddlewareNs)} ns, with the adapter ${int(inProcess.adapterNs)} ns: ` +
+            `the adapter adds ${int(inProcess.adapterNs - inProcess.bareNs)} ns, of which ` +
+            `${int(inProcess.noopMiddlewareNs - inProcess.bareNs)} ns is what any middleware costs in Hono ` +
+            `(throughput ratio adapter/bare ${inProcess.ratio}).`,
         ]
       : []),
   ].join('\n');

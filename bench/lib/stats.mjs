@@ -6,6 +6,14 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** The `q` quantile (0…1) of a non-empty list, linear between neighbours. */
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const low = Math.floor(at);
+  return sorted[low] + (sorted[Math.ceil(at)] - sorted[low]) * (at - low);
+}
+
 /** Arithmetic mean. */
 export function mean(values) {
   return values.reduce((sum, value) => sum + value, 0) / values.length;

@@ -87,8 +87,13 @@ export function evaluateTargets(results) {
         f.ratio >= 0.97,
         f.ratio >= 0.97
           ? ''
-          : `under by ${fmt(0.97 - f.ratio, 3)}; per-round ratios ${f.ratios.join(', ')}; ` +
-              `requests per server CPU-second ratio ${f.cpuRatio}`,
+          : `under by ${fmt(0.97 - f.ratio, 3)}; per-round ratios (${f.ratios.length} rounds) ` +
+              `between ${f.ratioQuartiles.join(' and ')} (quartiles), pooled ${f.pooledRatio}, ` +
+              `per server CPU-second ${f.cpuRatio}` +
+              (f.noop
+                ? `; a no-op middleware alone scores ${f.noop.ratio} and the adapter against it ` +
+                  `${f.adapterVsNoop.ratio}`
+                : ''),
       );
     }
   }

@@ -58,5 +58,10 @@ export async function twilioHeldStrategy(target) {
   const token = await fetchTokenOnce(target);
   const strategy = new TokenAuthStrategy({ fetchToken: () => Promise.resolve(token) });
   await strategy.getAuthString();
-  return { cachedGet: () => strategy.fetchToken() };
+  return {
+    cachedGet: () => strategy.fetchToken(),
+    cachedLoop: async (n) => {
+      for (let i = 0; i < n; i++) await strategy.fetchToken();
+    },
+  };
 }

@@ -1,86 +1,77 @@
 import { startMockServer } from '@twilio-oauth/mock-server';
 import autocannon from 'autocannon';
 import { startWorker } from '../lib/ipc.mjs';
-import { median, round } from '../lib/stats.mjs';
+import { median, quantile, round } from '../lib/stats.mjs';
 import { mockTarget } from '../lib/target.mjs';
 
 const SERVER = new URL('./frameworks.server.mjs', import.meta.url);
-const FRAMEWORKS = ['express', 'hono', 'nest'];
+/**
+ * Variants per framework. `noop` (a middleware that only calls next) separates what any
+ * middleware costs in the framework from what ours adds; Nest's module installs no middleware,
+ * so there it has nothing to separate.
+ */
+const FRAMEWORKS = {
+  express: ['bare', 'noop', 'adapter'],
+  hono: ['bare', 'noop', 'adapter'],
+  nest: ['bare', 'adapter'],
+};
 
 /**
  * Frameworks: requests/s of GET /ping on each framework bare and with our
  * adapter installed (manager holding a cached token; the route never calls
- * Twilio). Servers run in child processes; autocannon here loads them on
- * loopback, alternating bare and adapter, and the ratio is the median of the
- * per-round ratios.
+ * Twilio), plus a no-op middleware for reference. Servers run in child
+ * processes; autocannon here loads them on loopback, one after the other in
+ * rotating order, for many short rounds; ratios are medians of per-round ratios.
  */
 export async function runFrameworks({ smoke, log }) {
-  // Many short alternations rather than a few long runs: bursts of other work on the shared
-  // machine then spoil single rounds, which the median discards.
-  const rounds = smoke ? 1 : 10;
-  // autocannon runs last at least a second (it samples once a second): smoke skips the warm-up.
-  const durationS = smoke ? 1 : 2;
-  const warmupS = smoke ? 0 : 1;
+  // Many short alternations rather than a few long runs: this VM's CPUs change speed from one
+  // moment to the next (other tenants, other work), so runs next to each other see about the
+  // same machine, and the median over many rounds discards the bursts.
+  const rounds = smoke ? 2 : 30;
+  const durationS = smoke ? 0.2 : 0.4;
+  const warmupS = smoke ? 0.2 : 1;
   const connections = 32;
   const mock = await startMockServer();
   const target = mockTarget(mock);
   const results = [];
   try {
-    for (const framework of FRAMEWORKS) {
-      log(`frameworks: ${framework}`);
-      const started = await Promise.allSettled([
-        startServer(framework, false, target),
-        startServer(framework, true, target),
-      ]);
+    for (const [framework, variants] of Object.entries(FRAMEWORKS)) {
+      log(`frameworks: ${framework} (${variants.join(', ')})`);
+      const started = await Promise.allSettled(
+        variants.map((variant) => startServer(framework, variant, target)),
+      );
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) {
         await Promise.all(started.map((s) => s.value?.close()));
         throw failed.reason;
       }
-      const [bare, adapted] = started.map((s) => s.value);
+      const servers = Object.fromEntries(variants.map((v, i) => [v, started[i].value]));
       try {
-        const check = await fetch(`http://127.0.0.1:${adapted.port}/check`);
-        if (check.status !== 200)
+        const check = await fetch(`http://127.0.0.1:${servers.adapter.port}/check`);
+        const { expiresAt } = await check.json();
+        if (check.status !== 200 || !(expiresAt > Date.now())) {
           throw new Error(`${framework} adapter /check answered ${check.status}`);
-        await check.body?.cancel();
-        mock.reset();
-        if (warmupS > 0) {
-          for (const server of [bare, adapted]) await load(server, warmupS, connections);
         }
-        const rps = { bare: [], adapter: [] };
-        const perCpu = { bare: [], adapter: [] };
-        const ratios = [];
-        const cpuRatios = [];
+        mock.reset();
+        for (const v of variants) await load(servers[v], warmupS, connections);
+        const runs = Object.fromEntries(variants.map((v) => [v, []]));
         for (let r = 0; r < rounds; r++) {
-          // ABBA order: neither variant always runs right after the other's load.
-          const order = r % 2 ? ['adapter', 'bare'] : ['bare', 'adapter'];
-          const got = {};
-          for (const variant of order) {
-            const server = variant === 'bare' ? bare : adapted;
-            got[variant] = await load(server, durationS, connections);
-            rps[variant].push(got[variant].rps);
-            perCpu[variant].push(got[variant].perCpuSecond);
-          }
-          ratios.push(got.adapter.rps / got.bare.rps);
-          cpuRatios.push(got.adapter.perCpuSecond / got.bare.perCpuSecond);
+          // Rotating the order: no variant always runs first, or right after another.
+          const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+          if (r % 2) order.reverse();
+          for (const v of order) runs[v].push(await load(servers[v], durationS, connections));
         }
         results.push({
           framework,
-          bareRps: Math.round(median(rps.bare)),
-          adapterRps: Math.round(median(rps.adapter)),
-          ratio: round(median(ratios), 3),
-          ratios: ratios.map((ratio) => round(ratio, 3)),
-          // Requests per CPU-second of the server process: what the adapter costs, less
-          // sensitive than requests/s to other processes taking the CPU away.
-          bareReqPerCpuSecond: Math.round(median(perCpu.bare)),
-          adapterReqPerCpuSecond: Math.round(median(perCpu.adapter)),
-          cpuRatio: round(median(cpuRatios), 3),
+          ...compare(runs, 'adapter', 'bare'),
+          ...(runs.noop ? { noop: compare(runs, 'noop', 'bare') } : {}),
+          ...(runs.noop ? { adapterVsNoop: compare(runs, 'adapter', 'noop') } : {}),
+          noopRps: runs.noop ? Math.round(median(runs.noop.map((run) => run.rps))) : null,
           // Under load the adapter must not have asked for a token: it was cached.
           tokenRequestsUnderLoad: mock.stats().tokenRequests,
         });
       } finally {
-        await bare.close();
-        await adapted.close();
+        await Promise.all(Object.values(servers).map((server) => server.close()));
       }
     }
     log('frameworks: hono in-process (app.fetch)');
@@ -89,9 +80,10 @@ export async function runFrameworks({ smoke, log }) {
     try {
       const ns = await worker.call('honoInProcess', {
         target,
-        ...(smoke ? { rounds: 1, timeMs: 50, batch: 20 } : { rounds: 5, timeMs: 500, batch: 100 }),
+        ...(smoke ? { rounds: 1, timeMs: 50, batch: 20 } : { rounds: 9, timeMs: 300, batch: 100 }),
       });
       honoInProcess = {
+        rounds: smoke ? 1 : 9,
         bareNs: Math.round(ns.bare),
         noopMiddlewareNs: Math.round(ns.noopMiddleware),
         adapterNs: Math.round(ns.adapter),
@@ -106,10 +98,33 @@ export async function runFrameworks({ smoke, log }) {
   }
 }
 
-async function startServer(framework, adapter, target) {
+/** How variant `a` did against `b`, round by round (runs of the same round are neighbours). */
+function compare(runs, a, b) {
+  const ratios = runs[a].map((run, i) => run.rps / runs[b][i].rps);
+  const cpuRatios = runs[a].map((run, i) => run.perCpuSecond / runs[b][i].perCpuSecond);
+  const total = (variant) => runs[variant].reduce((sum, run) => sum + run.requests, 0);
+  const rps = (variant) => Math.round(median(runs[variant].map((run) => run.rps)));
+  const perCpu = (variant) => Math.round(median(runs[variant].map((run) => run.perCpuSecond)));
+  return {
+    [`${b}Rps`]: rps(b),
+    [`${a}Rps`]: rps(a),
+    ratio: round(median(ratios), 3),
+    ratioQuartiles: [round(quantile(ratios, 0.25), 3), round(quantile(ratios, 0.75), 3)],
+    // Everything `a` served over everything `b` served, in the same total time.
+    pooledRatio: round(total(a) / total(b), 3),
+    // Requests per CPU-second of the server process: less sensitive than requests/s to other
+    // processes taking the CPU away.
+    [`${b}ReqPerCpuSecond`]: perCpu(b),
+    [`${a}ReqPerCpuSecond`]: perCpu(a),
+    cpuRatio: round(median(cpuRatios), 3),
+    ratios: ratios.map((ratio) => round(ratio, 3)),
+  };
+}
+
+async function startServer(framework, variant, target) {
   const worker = startWorker(SERVER);
   try {
-    const { port } = await worker.call('start', { framework, adapter, target });
+    const { port } = await worker.call('start', { framework, variant, target });
     return { port, cpu: () => worker.call('cpu'), close: () => worker.close() };
   } catch (error) {
     await worker.close();
@@ -123,12 +138,15 @@ async function load(server, durationS, connections) {
     url: `http://127.0.0.1:${server.port}/ping`,
     connections,
     duration: durationS,
+    // Sampling every 100 ms (default: every second) lets a run last less than a second.
+    sampleInt: 100,
   });
   const cpuSeconds = ((await server.cpu()) - cpuBefore) / 1e6;
   const failures = result.errors + result.timeouts + result.non2xx;
   if (failures > 0) throw new Error(`load on port ${server.port}: ${failures} failed requests`);
   const total = result.requests.total;
   return {
+    requests: total,
     rps: total / ((result.finish - result.start) / 1000),
     perCpuSecond: total / cpuSeconds,
   };

@@ -7,9 +7,11 @@ import { serve } from '../lib/ipc.mjs';
 let stop = async () => {};
 
 serve({
-  async start({ framework, adapter, target }) {
+  // variant: 'bare' (no middleware), 'noop' (a do-nothing middleware: what any middleware
+  // costs in this framework) or 'adapter' (ours, its manager holding a cached token).
+  async start({ framework, variant, target }) {
     let manager;
-    if (adapter) {
+    if (variant === 'adapter') {
       manager = new TokenManager({
         clientId: target.clientId,
         clientSecret: target.clientSecret,
@@ -19,7 +21,7 @@ serve({
       // "With a cached token": the one token request happens before the load starts.
       await manager.getToken();
     }
-    const started = await APPS[framework](manager);
+    const started = await APPS[framework](variant, manager);
     stop = async () => {
       await started.close();
       await manager?.close();
@@ -73,23 +75,27 @@ serve({
 
 const PING = { ok: true };
 
+// Every variant has the same routes in the same order (GET /ping under load, GET /check to
+// confirm the adapter works); only the middleware differs.
 const APPS = {
-  async express(manager) {
+  async express(variant, manager) {
     const { default: express } = await import('express');
     const app = express();
-    if (manager) {
+    if (variant === 'adapter') {
       const { twilioOAuth } = await import('@twilio-oauth/express');
       app.use(twilioOAuth({ manager }));
-      app.get('/check', async (req, res, next) => {
-        try {
-          res.json({ expiresAt: (await req.twilio.getToken()).expiresAt });
-        } catch (error) {
-          next(error);
-        }
-      });
+    } else if (variant === 'noop') {
+      app.use((_req, _res, next) => next());
     }
     app.get('/ping', (_req, res) => {
       res.json(PING);
+    });
+    app.get('/check', async (req, res, next) => {
+      try {
+        res.json({ expiresAt: req.twilio ? (await req.twilio.getToken()).expiresAt : null });
+      } catch (error) {
+        next(error);
+      }
     });
     const server = await new Promise((resolve, reject) => {
       const listening = app.listen(0, '127.0.0.1', (error) =>
@@ -99,18 +105,22 @@ const APPS = {
     return { port: server.address().port, close: () => closeServer(server) };
   },
 
-  async hono(manager) {
+  async hono(variant, manager) {
     const { Hono } = await import('hono');
     const { serve: listen } = await import('@hono/node-server');
     const app = new Hono();
-    if (manager) {
+    if (variant === 'adapter') {
       const { twilioOAuth } = await import('@twilio-oauth/hono');
       app.use(twilioOAuth({ manager }));
-      app.get('/check', async (c) =>
-        c.json({ expiresAt: (await c.var.twilio.getToken()).expiresAt }),
-      );
+    } else if (variant === 'noop') {
+      app.use(async (_c, next) => {
+        await next();
+      });
     }
     app.get('/ping', (c) => c.json(PING));
+    app.get('/check', async (c) =>
+      c.json({ expiresAt: c.var.twilio ? (await c.var.twilio.getToken()).expiresAt : null }),
+    );
     let server;
     const port = await new Promise((resolve) => {
       server = listen({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
@@ -120,8 +130,9 @@ const APPS = {
     return { port, close: () => closeServer(server) };
   },
 
-  async nest(manager) {
+  async nest(variant, manager) {
     const { createNestApp } = await import('../lib/nest-app.mjs');
+    if (variant === 'noop') throw new Error('nest: the module adds no middleware to compare with');
     const app = await createNestApp(manager);
     await app.listen(0, '127.0.0.1');
     return { port: app.getHttpServer().address().port, close: () => app.close() };

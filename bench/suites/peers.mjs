@@ -91,7 +91,7 @@ export async function runPeers({ smoke, log }) {
     log('peers: cached gets');
     const cachedGet = await workers.main.call(
       'cachedGets',
-      smoke ? { rounds: 1, timeMs: 50, batch: 100 } : { rounds: 5, timeMs: 500, batch: 1_000 },
+      smoke ? { rounds: 1, timeMs: 50, batch: 100 } : { rounds: 15, timeMs: 150, batch: 1_000 },
     );
 
     const labels = { ...PEERS, ...TWILIO_PEERS };

@@ -1,7 +1,7 @@
 // Child process of the peers section: holds peer clients and times their calls.
 // The parent owns the mock server (its stats and faults) and tells this process what to run.
 import { serve } from '../lib/ipc.mjs';
-import { awaitLoop, nsPerOp } from '../lib/measure.mjs';
+import { nsPerOp } from '../lib/measure.mjs';
 import { forwardTwilioTo } from '../lib/nock-forward.mjs';
 import { PEERS } from '../lib/peers.mjs';
 import { msSince } from '../lib/stats.mjs';
@@ -63,7 +63,7 @@ serve({
     const loops = {};
     for (const [peer, client] of Object.entries(clients)) {
       await client.cachedGet();
-      loops[peer] = awaitLoop(client.cachedGet);
+      loops[peer] = client.cachedLoop;
     }
     const resolved = Promise.resolve(await clients.ours.cachedGet());
     loops.floor = async (n) => {
