@@ -7,11 +7,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   HostNotAllowedError,
+  InvalidOptionsError,
   requestToken,
   TokenManager,
   TokenRequestError,
 } from '@twilio-oauth/core';
-import type { MockServer } from '@twilio-oauth/mock-server';
+import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CLIENT_ID, CLIENT_SECRET, SECRET_FORMS, startMock } from './helpers/mock';
 import { section, writeResults } from './helpers/results';
@@ -346,5 +347,113 @@ describe('manager.fetch() and allowedHosts', () => {
     const outcome = await attempt(new Shifty('https://api.twilio.com/x')).catch((e: unknown) => e);
     expect(seen.filter((s) => s.host === 'evil.example')).toEqual([]);
     expect(outcome).toEqual({ sent: 'api.twilio.com' });
+  });
+});
+
+describe('the token URL', () => {
+  const tokenFrom = async (tokenUrl: string, server = mock) => {
+    const before = server.stats().tokensIssued;
+    const m = new TokenManager({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl });
+    try {
+      await m.getToken();
+    } finally {
+      await m.close();
+    }
+    return server.stats().tokensIssued - before;
+  };
+
+  it('accepts https and loopback http in any spelling the URL parser normalises', async () => {
+    const port = new URL(mock.tokenUrl).port;
+    for (const url of [
+      `HTTP://127.0.0.1:${port}/v2/token`,
+      `http://127.1:${port}/v2/token`,
+      `http://0x7f.0.0.1:${port}/v2/token`,
+      `http:\\\\127.0.0.1:${port}\\v2\\token`,
+      `http://localhost:${port}/v2/token`,
+    ]) {
+      expect(await tokenFrom(url), url).toBe(1);
+    }
+    if (ipv6) {
+      const mock6 = await startMockServer({
+        host: '::1',
+        clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }],
+      });
+      try {
+        expect(mock6.tokenUrl).toMatch(/^http:\/\/\[::1\]:/);
+        expect(await tokenFrom(mock6.tokenUrl, mock6)).toBe(1);
+      } finally {
+        await mock6.close();
+      }
+    }
+    hosts.rows.push({
+      fault:
+        'token URL: upper-case scheme, `127.1`, `0x7f.0.0.1`, backslashes, `localhost`, `[::1]`',
+      callers: 'accepted (normalised by the URL parser); a token is obtained over loopback http',
+      tokenRequests: '1 each',
+      recovery: '—',
+    });
+  });
+
+  it('refuses plain http to anything but loopback, and other schemes, at construction', () => {
+    for (const url of [
+      'http://oauth.twilio.com/v2/token',
+      'http://localhost.evil.example/v2/token',
+      'http://127.0.0.1.nip.io/v2/token',
+      'http://[::ffff:127.0.0.1]/v2/token',
+      'http://localhost./v2/token',
+      'ftp://oauth.twilio.com/v2/token',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'oauth.twilio.com/v2/token',
+    ]) {
+      let thrown: unknown;
+      try {
+        new TokenManager({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, tokenUrl: url });
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, url).toBeInstanceOf(InvalidOptionsError);
+      expect(thrown, url).toMatchObject({ option: 'tokenUrl' });
+    }
+    hosts.rows.push({
+      fault:
+        'token URL: http to a non-loopback host, `localhost.evil.example`, `127.0.0.1.nip.io`, IPv4-mapped loopback, `localhost.` (trailing dot), ftp:, file:, javascript:, no scheme',
+      callers: '`InvalidOptionsError` (`tokenUrl`) when the manager is created',
+      tokenRequests: '0',
+      recovery: '—',
+    });
+  });
+
+  // BUG: exchangeConfig() (packages/core/src/options.ts) accepts a token URL with userinfo
+  // (`https://user:password@host/…`). Node's fetch refuses such URLs, so every request
+  // fails (network_error, after all retries) instead of the option failing fast; and the
+  // password becomes part of `manager.key`, hence of every event's `key` and of what
+  // `JSON.stringify(manager)` / `util.inspect(manager)` print. Expected: InvalidOptionsError
+  // (`tokenUrl`) at construction, the password nowhere.
+  it.fails('refuses a token URL with credentials in it, without echoing them', () => {
+    hosts.rows.push({
+      fault: 'token URL with userinfo: `https://user:password@oauth.example.test/v2/token`',
+      callers:
+        'accepted; every request then fails (`network_error`: fetch refuses URLs with credentials) and the password is in `manager.key`, every event and `JSON.stringify(manager)`',
+      tokenRequests: '3 attempts per call, none can succeed',
+      recovery: '—',
+      bug: 'expected `InvalidOptionsError` (`tokenUrl`) at construction, without the password',
+    });
+    const password = 'pa55-in-the-url-8e1c';
+    let thrown: unknown;
+    let built: TokenManager | undefined;
+    try {
+      built = new TokenManager({
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        tokenUrl: `https://user:${password}@oauth.example.test/v2/token`,
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(built?.key ?? '').not.toContain(password);
+    expect(thrown).toBeInstanceOf(InvalidOptionsError);
+    expect(thrown).toMatchObject({ option: 'tokenUrl' });
+    expect(String(thrown)).not.toContain(password);
   });
 });

@@ -22,7 +22,7 @@ import { type ResultRow, section, writeResults } from './helpers/results';
 
 /** Concurrent callers per burst. */
 const BURST = 5;
-const TIMEOUT_MS = 250;
+const TIMEOUT_MS = 400;
 const MAX_ATTEMPTS = 3;
 /** Retry-After is honoured up to this; the mock asks for 1 s. */
 const MAX_RETRY_AFTER_MS = 100;
@@ -209,8 +209,8 @@ const coldScenarios: readonly ColdScenario[] = [
     recoveryRequests: 0,
   },
   {
-    fault: `latency 600 ms (beyond the ${TIMEOUT_MS} ms timeout) until cleared`,
-    faults: { token: { delayMs: 600 } },
+    fault: `latency 1 s (beyond the ${TIMEOUT_MS} ms timeout) until cleared`,
+    faults: { token: { delayMs: 1_000 } },
     error: { code: 'timeout', attempts: 3 },
     http: 503,
     tokenRequests: 3,

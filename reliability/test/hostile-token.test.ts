@@ -43,6 +43,8 @@ interface Observed {
   readonly adapter: AdapterName;
   readonly token: Call;
   readonly messages: Call;
+  readonly again: Call;
+  readonly tokenRequests: number;
   readonly leakedInto: readonly string[];
 }
 
@@ -73,10 +75,13 @@ async function observe(adapter: AdapterName): Promise<Observed> {
   try {
     const token = await app.call('token');
     const messages = await app.call('messages');
+    const again = await app.call('messages');
     return {
       adapter,
       token,
       messages,
+      again,
+      tokenRequests: mock.stats().tokenRequests,
       leakedInto: [...new Set(capture.find([TOKEN_HEAD, TOKEN_TAIL]).map(kindOf))],
     };
   } finally {
@@ -97,8 +102,8 @@ describe('a token with a line feed', () => {
     leaks.rows.push({
       fault: '200 with `access_token` containing a line feed',
       callers: `\`GET /token\`: ${observed.map((o) => `${o.adapter} ${o.token.status}`).join(', ')} · \`GET /messages\`: ${observed.map((o) => `${o.adapter} ${o.messages.status}`).join(', ')} · the token appeared in: ${observed.map((o) => `${o.adapter}: ${o.leakedInto.join(', ') || 'nowhere'}`).join('; ')}`,
-      tokenRequests: '1',
-      recovery: 'none: the token is cached for its hour and every `fetch()` fails the same way',
+      tokenRequests: [...new Set(observed.map((o) => o.tokenRequests))].join(', '),
+      recovery: `none: the token stays cached, the next \`fetch()\` fails the same way (${observed.map((o) => `${o.adapter} ${o.again.status}`).join(', ')})`,
       bug: 'expected `invalid_response` → 502 from every adapter, and the token nowhere',
     });
     for (const o of observed) {

@@ -145,7 +145,7 @@ describe('option validation', () => {
     expect(seen.refused).toBeGreaterThan(RUNS / 4);
     options.rows.push({
       fault: '`new TokenManager(arbitrary)`',
-      callers: `only \`InvalidOptionsError\`, whose \`option\` is a real option name quoted in the message; the secret never appears in message, \`JSON.stringify\` or \`String\` (${seen.built} built, ${seen.refused} refused)`,
+      callers: `only \`InvalidOptionsError\`, whose \`option\` is a real option name quoted in the message; the secret never appears in message, \`JSON.stringify\` or \`String\` (both outcomes exercised)`,
       tokenRequests: '0 (construction makes none)',
       recovery: '—',
     });
