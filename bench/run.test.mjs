@@ -92,6 +92,7 @@ describe('pnpm bench --smoke', () => {
       positive(f.bareRps);
       positive(f.adapterRps);
       positive(f.ratio);
+      positive(f.control.ratio);
       expect(f.tokenRequestsUnderLoad).toBe(0);
     }
   });

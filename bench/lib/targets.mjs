@@ -89,7 +89,8 @@ export function evaluateTargets(results) {
           ? ''
           : `under by ${fmt(0.97 - f.ratio, 3)}; per-round ratios (${f.ratios.length} rounds) ` +
               `between ${f.ratioQuartiles.join(' and ')} (quartiles), pooled ${f.pooledRatio}, ` +
-              `per server CPU-second ${f.cpuRatio}` +
+              `per server CPU-second ${f.cpuRatio}; an identical bare server scored ` +
+              `${f.control.ratio} (${f.control.ratioQuartiles.join('–')}) against bare in the same run` +
               (f.noop
                 ? `; a no-op middleware alone scores ${f.noop.ratio} and the adapter against it ` +
                   `${f.adapterVsNoop.ratio}`

@@ -6,14 +6,15 @@ import { mockTarget } from '../lib/target.mjs';
 
 const SERVER = new URL('./frameworks.server.mjs', import.meta.url);
 /**
- * Variants per framework. `noop` (a middleware that only calls next) separates what any
- * middleware costs in the framework from what ours adds; Nest's module installs no middleware,
- * so there it has nothing to separate.
+ * Servers per framework. `control` is a second, identical bare server: how far it lands from
+ * `bare` is this machine's noise between two processes doing the same work. `noop` (a middleware
+ * that only calls next) separates what any middleware costs in the framework from what ours
+ * adds; Nest's module installs no middleware, so there it has nothing to separate.
  */
 const FRAMEWORKS = {
-  express: ['bare', 'noop', 'adapter'],
-  hono: ['bare', 'noop', 'adapter'],
-  nest: ['bare', 'adapter'],
+  express: ['bare', 'control', 'noop', 'adapter'],
+  hono: ['bare', 'control', 'noop', 'adapter'],
+  nest: ['bare', 'control', 'adapter'],
 };
 
 /**
@@ -38,7 +39,7 @@ export async function runFrameworks({ smoke, log }) {
     for (const [framework, variants] of Object.entries(FRAMEWORKS)) {
       log(`frameworks: ${framework} (${variants.join(', ')})`);
       const started = await Promise.allSettled(
-        variants.map((variant) => startServer(framework, variant, target)),
+        variants.map((name) => startServer(framework, name === 'control' ? 'bare' : name, target)),
       );
       const failed = started.find((s) => s.status === 'rejected');
       if (failed) {
@@ -64,6 +65,7 @@ export async function runFrameworks({ smoke, log }) {
         results.push({
           framework,
           ...compare(runs, 'adapter', 'bare'),
+          control: compare(runs, 'control', 'bare'),
           ...(runs.noop ? { noop: compare(runs, 'noop', 'bare') } : {}),
           ...(runs.noop ? { adapterVsNoop: compare(runs, 'adapter', 'noop') } : {}),
           noopRps: runs.noop ? Math.round(median(runs.noop.map((run) => run.rps))) : null,
