@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // `pool` is its own entry: only the adapters' per-request options need it.
+  entry: ['src/index.ts', 'src/pool.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   fixedExtension: true,

@@ -7,12 +7,16 @@ let server: TestServer;
 let manager: TokenManager;
 /** Tokens the API no longer accepts. */
 let revoked: Set<string>;
+let nowMs = 0;
+let refuseAll = false;
 beforeEach(async () => {
   revoked = new Set();
+  refuseAll = false;
+  nowMs = Date.now();
   server = await startServer(undefined, (_n, req) => {
     const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
     const issued = Number(token.replace('token-', '')) <= server.requests.length;
-    return issued && !revoked.has(token)
+    return issued && !revoked.has(token) && !refuseAll
       ? { body: { ok: true, body: req.body } }
       : { status: 401, body: { message: 'Authenticate' } };
   });
@@ -22,6 +26,7 @@ beforeEach(async () => {
     tokenUrl: server.tokenUrl,
     allowedHosts: ['127.0.0.1'],
     retry: { baseDelayMs: 0 },
+    now: () => nowMs,
   });
 });
 afterEach(async () => {
@@ -112,6 +117,15 @@ describe('TokenManager.fetch', () => {
     ).toHaveLength(20);
   });
 
+  it('an API that keeps refusing costs one new token per cooldown, not one per call', async () => {
+    refuseAll = true;
+    for (let i = 0; i < 10; i++) expect((await manager.fetch(api())).status).toBe(401);
+    expect(server.requests).toHaveLength(2); // the first token, and one renewal
+    nowMs += 6_000;
+    expect((await manager.fetch(api())).status).toBe(401);
+    expect(server.requests).toHaveLength(3);
+  });
+
   it('retries replayable bodies (string, URLSearchParams, bytes, Blob, Request without body)', async () => {
     const bodies = [
       'x=1',
@@ -120,11 +134,13 @@ describe('TokenManager.fetch', () => {
       new Blob(['x=1']),
     ];
     for (const body of bodies) {
+      nowMs += 10_000; // past the 401 cooldown
       revoked.add((await manager.getToken()).accessToken);
       const res = await manager.fetch(api(), { method: 'POST', body });
       expect(res.status).toBe(200);
       expect(server.apiRequests.at(-1)?.body).toBe('x=1');
     }
+    nowMs += 10_000;
     revoked.add((await manager.getToken()).accessToken);
     expect((await manager.fetch(new Request(api()))).status).toBe(200);
     expect(server.requests).toHaveLength(bodies.length + 2);

@@ -29,12 +29,14 @@ export async function bearerFetch(
   init?: RequestInit,
 ): Promise<Response> {
   const isRequest = input instanceof Request;
-  check(new URL(isRequest ? input.url : String(input)));
+  // The URL checked is the URL sent: an input read twice could name another host the second time.
+  const url = new URL(isRequest ? input.url : String(input));
+  check(url);
   const send = (token: AccessToken) => {
     // Headers given in `init` replace a Request's own headers, as in plain fetch.
     const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
     headers.set('authorization', `Bearer ${token.accessToken}`);
-    return fetchImpl(input, { ...init, headers });
+    return fetchImpl(isRequest ? input : url, { ...init, headers });
   };
   const token = await getToken();
   const response = await send(token);

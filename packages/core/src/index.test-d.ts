@@ -8,10 +8,10 @@ import {
   type TokenEvent,
   type TokenHandle,
   type TokenManager,
-  type TokenManagerPool,
   type TokenRequestError,
   type TokenStore,
 } from './index';
+import type { TokenManagerPool } from './pool';
 
 describe('public types', () => {
   it('TokenManager is a TokenHandle and AsyncDisposable', () => {

@@ -15,7 +15,6 @@ export {
 } from './errors';
 export { MemoryTokenStore } from './memory-store';
 export { credentialKey, DEFAULT_TOKEN_URL } from './options';
-export { TokenManagerPool } from './pool';
 export { requestToken } from './request-token';
 export { TokenManager } from './token-manager';
 export type {

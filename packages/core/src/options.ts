@@ -94,11 +94,15 @@ export function exchangeConfig(given: RequestTokenOptions): ExchangeConfig {
   } catch {
     throw new InvalidOptionsError('tokenUrl', 'is not a URL');
   }
-  if (!isSecure(url)) {
-    throw new InvalidOptionsError('tokenUrl', 'must be https (or http on loopback)');
+  // Credentials in the URL would be shown wherever the key is (events, logs), and fetch refuses them.
+  if (!isSecure(url) || url.username || url.password) {
+    throw new InvalidOptionsError(
+      'tokenUrl',
+      'must be https (or http on loopback), no user:password',
+    );
   }
   const method = options.clientAuthMethod;
-  if (method && !/^client_secret_(post|basic)$/.test(method)) {
+  if (method !== undefined && method !== 'client_secret_post' && method !== 'client_secret_basic') {
     throw new InvalidOptionsError('clientAuthMethod', 'is not supported');
   }
   // Looked up per call, and never called as a method: some runtimes reject a detached `this`.

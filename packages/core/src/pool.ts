@@ -9,10 +9,6 @@ interface Held {
   readonly store: TokenStore | undefined;
 }
 
-// Functions drop out of JSON by themselves; the store is compared by identity instead.
-const fingerprintOf = (options: TokenManagerOptions) =>
-  JSON.stringify(options, (key, value) => (key === 'store' ? undefined : value));
-
 /**
  * A bounded LRU of {@link TokenManager}s, one per credential key, for adapters
  * whose options are computed per request (multi-tenant apps, `c.env` on
@@ -50,13 +46,28 @@ export class TokenManagerPool {
    * @throws {InvalidOptionsError} as `new TokenManager(options)`.
    */
   get(options: TokenManagerOptions): TokenManager {
-    const key = credentialKey(
-      options?.tokenUrl ?? DEFAULT_TOKEN_URL,
-      options?.clientId,
-      options?.scope,
-    );
+    let key: string;
+    let fingerprint: string;
+    try {
+      const o = Object(options) as TokenManagerOptions;
+      key = credentialKey(o.tokenUrl ?? DEFAULT_TOKEN_URL, o.clientId, o.scope);
+      // The data options only (secret included; only ever compared, never shown): other
+      // fields (a request, say) and functions don't make a credential different.
+      fingerprint = JSON.stringify([
+        o.clientSecret,
+        o.clientAuthMethod,
+        o.timeoutMs,
+        o.retry,
+        o.expiryBufferSeconds,
+        o.refreshAheadSeconds,
+        o.allowedHosts,
+        o.lockWaitMs,
+      ]);
+    } catch {
+      // Values no valid options hold (a Symbol, a BigInt, a cycle): the manager says which.
+      return new TokenManager(options);
+    }
     const held = this.#managers.get(key);
-    const fingerprint = fingerprintOf(Object(options));
     if (held && held.fingerprint === fingerprint && held.store === options.store) {
       // Re-inserting marks it most recently used.
       this.#managers.delete(key);

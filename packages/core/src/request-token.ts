@@ -7,6 +7,13 @@ import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
 /** Largest token response body read, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * RFC 6749 (Appendix A.12) allows only visible ASCII and space in an access token;
+ * anything else (a line feed, say) would break every header it goes into, and the
+ * runtime's error for that quotes the header, token included.
+ */
+export const VSCHAR = /^[\x20-\x7e]+$/;
+
 /** A successful exchange, before it is wrapped for callers. */
 export interface Issued {
   readonly accessToken: string;
@@ -72,7 +79,7 @@ function parseSuccess(text: string | undefined, status: number, sentAt: number):
     throw invalid('not a JSON object', status);
   }
   const { access_token, token_type, expires_in } = body;
-  if (typeof access_token !== 'string' || access_token === '') {
+  if (typeof access_token !== 'string' || !VSCHAR.test(access_token)) {
     throw invalid('bad access_token', status);
   }
   if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {

@@ -3,7 +3,7 @@ import { INSPECT, InvalidOptionsError, TwilioOAuthError } from './errors';
 import { bearerFetch } from './fetch';
 import { hostAllowList } from './hosts';
 import { type ExchangeConfig, exchangeConfig, num } from './options';
-import { emit, exchange, type Issued } from './request-token';
+import { emit, exchange, type Issued, VSCHAR } from './request-token';
 import { delay, noop, unref } from './timers';
 import type {
   AccessToken,
@@ -82,6 +82,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   #trustTimers: boolean;
   #inflight: Promise<Entry> | undefined;
   #cooldownUntil = 0;
+  #rejectedUntil = 0;
   #invalidated = false;
   #background: Promise<void> | undefined;
   #closed = false;
@@ -155,7 +156,13 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
       this.#check,
       () => this.getToken(),
       (accessToken) => {
-        if (this.#current?.token.accessToken === accessToken) void this.invalidate();
+        // An API that keeps refusing must not cost a token request per call: one renewal per
+        // cooldown; in between, the caller gets the 401.
+        const now = this.#now();
+        if (this.#current?.token.accessToken === accessToken && now >= this.#rejectedUntil) {
+          this.#rejectedUntil = now + COOLDOWN_MS;
+          void this.invalidate();
+        }
       },
       input,
       init,
@@ -371,9 +378,10 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   async #fromStore(store: TokenStore): Promise<Entry | undefined> {
     // FAILED (a symbol) reads like a miss; whatever a shared store returns is checked before use.
     const stored = (await this.#safe('get', () => store.get(this.key))) as StoredToken | undefined;
+    // A token must fit in a header, and its expiry in a Date (year 5138 at the most).
     if (
-      !(typeof stored?.accessToken === 'string' && stored.accessToken) ||
-      !(stored.expiresAt > stored.issuedAt)
+      !(typeof stored?.accessToken === 'string' && VSCHAR.test(stored.accessToken)) ||
+      !(stored.expiresAt > stored.issuedAt && stored.expiresAt < 1e14)
     ) {
       return undefined;
     }

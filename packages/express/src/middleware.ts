@@ -1,9 +1,5 @@
-import {
-  InvalidOptionsError,
-  type TokenHandle,
-  TokenManager,
-  TokenManagerPool,
-} from '@twilio-oauth/core';
+import { InvalidOptionsError, type TokenHandle, TokenManager } from '@twilio-oauth/core';
+import { TokenManagerPool } from '@twilio-oauth/core/pool';
 import type { RequestHandler } from 'express';
 import { toHttpError } from './errors';
 import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';

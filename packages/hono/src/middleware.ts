@@ -1,9 +1,5 @@
-import {
-  InvalidOptionsError,
-  TokenManager,
-  type TokenManagerOptions,
-  TokenManagerPool,
-} from '@twilio-oauth/core';
+import { InvalidOptionsError, TokenManager, type TokenManagerOptions } from '@twilio-oauth/core';
+import { TokenManagerPool } from '@twilio-oauth/core/pool';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { RequestTokenHandle } from './handle';
 import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthManagerOptions } from './types';
