@@ -98,7 +98,7 @@ function peersSection(peers) {
         s(p, 'sequentialSlowToken').meanMsPerCall,
         s(p, 'concurrentSlowToken').totalMs,
         s(p, 'steadySlowToken').meanMsPerCall,
-        p.cachedGetNs,
+        p.cachedGetNs === null ? null : `${p.cachedGetNs} (${p.cachedGetToFloor}× floor)`,
       ]),
     ),
     '',

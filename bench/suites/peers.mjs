@@ -1,5 +1,6 @@
 import { startMockServer } from '@twilio-oauth/mock-server';
 import { startWorker } from '../lib/ipc.mjs';
+import { pairedRatio } from '../lib/measure.mjs';
 import { FORWARDING_NOTE } from '../lib/nock-forward.mjs';
 import { PEERS } from '../lib/peers.mjs';
 import { median, round } from '../lib/stats.mjs';
@@ -116,6 +117,9 @@ export async function runPeers({ smoke, log }) {
         reference: peer === 'static' || peer === 'twilio-static',
         scenarios,
         cachedGetNs: cached ? round(cached.nsPerOp, 1) : null,
+        // Within-round ratio to the floor: the machine's speed changes between rounds.
+        cachedGetToFloor: cached ? round(pairedRatio(cached, cachedGet.floor), 3) : null,
+        cachedGetRoundsNs: cached ? cached.roundsNs.map((ns) => round(ns, 1)) : null,
         cachedGetNote: cached?.note ?? null,
       };
     });
@@ -126,6 +130,7 @@ export async function runPeers({ smoke, log }) {
       forwarding: FORWARDING_NOTE,
       peers,
       cachedGetFloorNs: round(cachedGet.floor.nsPerOp, 1),
+      cachedGetFloorRoundsNs: cachedGet.floor.roundsNs.map((ns) => round(ns, 1)),
       coldVsStatic,
       steady,
     };
