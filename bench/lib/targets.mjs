@@ -53,7 +53,9 @@ export function evaluateTargets(results) {
       cold.diffMs <= coldLimit,
       cold.diffMs <= coldLimit
         ? ''
-        : `over by ${fmt(cold.diffMs - coldLimit, 3)} ms; see the machine load in the header.`,
+        : `over by ${fmt(cold.diffMs - coldLimit, 3)} ms (difference of the medians: ` +
+            `${cold.diffOfMediansMs} ms); blocks of the same run differ by more than that, see ` +
+            'latest.json and the load in the header.',
     );
     const steady = peers.steady;
     add(
@@ -63,7 +65,9 @@ export function evaluateTargets(results) {
       steady.diffMs <= 0.05,
       steady.diffMs <= 0.05
         ? ''
-        : `over by ${fmt(steady.diffMs - 0.05, 3)} ms; see the machine load in the header.`,
+        : `over by ${fmt(steady.diffMs - 0.05, 3)} ms (difference of the medians: ` +
+            `${steady.diffOfMediansMs} ms); blocks of the same run differ by more than that, see ` +
+            'latest.json and the load in the header.',
     );
     const others = peers.peers.filter((p) => p.peer !== 'ours' && p.cachedGetNs !== null);
     const slowerPeers = others.filter((p) => p.cachedGetNs <= ours.cachedGetNs);

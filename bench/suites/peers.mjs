@@ -86,7 +86,7 @@ export async function runPeers({ smoke, log }) {
     }
 
     log('peers: ours vs static bearer, 50 ms token endpoint (cold, then steady)');
-    const pairing = smoke ? { blocks: 4, calls: 10 } : { blocks: 20, calls: 100 };
+    const pairing = smoke ? { blocks: 4, calls: 10 } : { blocks: 40, calls: 100 };
     const coldVsStatic = await pairedWithStatic(workers.main, mock, { cold: true, ...pairing });
     const steady = await pairedWithStatic(workers.main, mock, { cold: false, ...pairing });
     log('peers: cached gets');
@@ -195,6 +195,11 @@ async function pairedWithStatic(worker, mock, { cold, blocks, calls }) {
       staticMeanMs: round(median(staticMs), 4),
       oursMeanMs: round(median(oursMs), 4),
       diffMs: round(median(diffs), 4),
+      diffOfMediansMs: round(median(oursMs) - median(staticMs), 4),
+      blocksMs: {
+        static: staticMs.map((ms) => round(ms, 4)),
+        ours: oursMs.map((ms) => round(ms, 4)),
+      },
       limitDiffMs: cold ? TOKEN_DELAY_MS / calls : 0,
       ...(cold ? {} : { blockWithRefreshMs: round(oursMs[blocks >> 1], 4) }),
       tokenRequests: cold ? median(tokenRequests) : tokenRequests.reduce((a, b) => a + b, 0),
