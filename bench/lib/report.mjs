@@ -129,7 +129,7 @@ function peersSection(peers) {
           peers.coldVsStatic.oursMeanMs,
           `${peers.coldVsStatic.diffMs} (${peers.coldVsStatic.diffOfMediansMs})`,
           `+${peers.coldVsStatic.limitDiffMs} (+0.1 allowed)`,
-          `${peers.coldVsStatic.tokenRequests} per block`,
+          `${peers.coldVsStatic.tokenRequests} per block (a bare token request with the fault: ${peers.coldVsStatic.rawTokenRequestMs} ms)`,
         ],
         [
           'token held; refresh ahead mid-run',

@@ -187,6 +187,7 @@ async function pairedWithStatic(worker, mock, { cold, blocks, calls }) {
       }
     }
     if (!cold) await worker.call('settled', { id: oursId });
+    const rawTokenMs = cold ? median(await worker.call('rawToken', { times: 5 })) : undefined;
     const diffs = oursMs.map((ms, i) => ms - staticMs[i]);
     const { rejectedApiRequests } = mock.stats();
     return {
@@ -201,7 +202,9 @@ async function pairedWithStatic(worker, mock, { cold, blocks, calls }) {
         ours: oursMs.map((ms) => round(ms, 4)),
       },
       limitDiffMs: cold ? TOKEN_DELAY_MS / calls : 0,
-      ...(cold ? {} : { blockWithRefreshMs: round(oursMs[blocks >> 1], 4) }),
+      ...(cold
+        ? { rawTokenRequestMs: round(rawTokenMs, 2) }
+        : { blockWithRefreshMs: round(oursMs[blocks >> 1], 4) }),
       tokenRequests: cold ? median(tokenRequests) : tokenRequests.reduce((a, b) => a + b, 0),
       rejectedApiRequests,
     };

@@ -3,7 +3,7 @@
 import { serve } from '../lib/ipc.mjs';
 import { nsPerOp } from '../lib/measure.mjs';
 import { forwardTwilioTo } from '../lib/nock-forward.mjs';
-import { PEERS } from '../lib/peers.mjs';
+import { fetchTokenOnce, PEERS } from '../lib/peers.mjs';
 import { msSince } from '../lib/stats.mjs';
 
 let target;
@@ -40,6 +40,16 @@ serve({
     const start = process.hrtime.bigint();
     await Promise.all(Array.from({ length: calls }, () => client.list()));
     return { elapsedMs: msSince(start) };
+  },
+  // A bare token request (no client library): what one exchange costs beyond the injected delay.
+  async rawToken({ times }) {
+    const ms = [];
+    for (let i = 0; i < times; i++) {
+      const start = process.hrtime.bigint();
+      await fetchTokenOnce(target);
+      ms.push(msSince(start));
+    }
+    return ms;
   },
   shiftClock({ id, ms }) {
     offsets.set(id, offsets.get(id) + ms);
