@@ -3,12 +3,13 @@
 // results/latest.{md,json} and results/chart.svg.
 //
 //   node --expose-gc run.mjs [--smoke] [--only=core,peers,frameworks,fleet,memory] [--out=DIR]
+//   node run.mjs --from=results/latest.json   (rewrites the Markdown and SVG from saved figures)
 //
 // --smoke: tiny counts and durations (seconds in all), used by run.test.mjs so the
 // benchmarks cannot rot; it writes to --out (default: a temp directory), never to results/.
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { load, machineInfo } from './lib/machine.mjs';
@@ -25,13 +26,24 @@ const SECTIONS = {
   memory: () => import('./suites/memory.mjs').then((m) => m.runMemory),
 };
 
+const log = (message) => console.error(`[bench] ${message}`);
+
 const { values } = parseArgs({
   options: {
     smoke: { type: 'boolean', default: process.env.BENCH_SMOKE === '1' },
     only: { type: 'string' },
     out: { type: 'string' },
+    from: { type: 'string' },
   },
 });
+
+if (values.from) {
+  const saved = JSON.parse(await readFile(values.from, 'utf8'));
+  saved.targets = evaluateTargets(saved);
+  const dir = values.out ?? dirname(values.from);
+  await writeOutputs(dir, saved);
+  process.exit(0);
+}
 
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(SECTIONS);
 for (const name of only) {
@@ -46,7 +58,6 @@ const outDir =
   (smoke
     ? await mkdtemp(join(tmpdir(), 'twilio-oauth-bench-'))
     : fileURLToPath(new URL('./results/', import.meta.url)));
-const log = (message) => console.error(`[bench] ${message}`);
 
 const started = process.hrtime.bigint();
 const results = {
@@ -76,11 +87,16 @@ results.load.end = load();
 results.durationS = round(Number(process.hrtime.bigint() - started) / 1e9, 1);
 results.targets = evaluateTargets(results);
 
-const markdown = toMarkdown(results);
-await mkdir(outDir, { recursive: true });
-await writeFile(join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-await writeFile(join(outDir, 'latest.md'), markdown);
-const svg = peersChart(results);
-if (svg) await writeFile(join(outDir, 'chart.svg'), svg);
-console.log(markdown);
-log(`wrote ${join(outDir, 'latest.md')}, latest.json${svg ? ', chart.svg' : ''}`);
+await writeOutputs(outDir, results);
+
+/** Writes latest.json, latest.md and chart.svg into `dir`; prints the Markdown. */
+async function writeOutputs(dir, figures) {
+  const markdown = toMarkdown(figures);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'latest.json'), `${JSON.stringify(figures, null, 2)}\n`);
+  await writeFile(join(dir, 'latest.md'), markdown);
+  const svg = peersChart(figures);
+  if (svg) await writeFile(join(dir, 'chart.svg'), svg);
+  console.log(markdown);
+  log(`wrote ${join(dir, 'latest.md')}, latest.json${svg ? ', chart.svg' : ''}`);
+}

@@ -98,7 +98,9 @@ function peersSection(peers) {
         s(p, 'sequentialSlowToken').meanMsPerCall,
         s(p, 'concurrentSlowToken').totalMs,
         s(p, 'steadySlowToken').meanMsPerCall,
-        p.cachedGetNs === null ? null : `${p.cachedGetNs} (${p.cachedGetToFloor}× floor)`,
+        p.cachedGetNs === null
+          ? null
+          : `${p.cachedGetNs} (${p.cachedGetToFloor.toFixed(2)}× floor)`,
       ]),
     ),
     '',
@@ -286,7 +288,8 @@ export function toMarkdown(results) {
     '',
     `${m.date} · ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB · Node ${m.node} (${m.platform})`,
     `Load average (1/5/15 min) at start ${results.load.start.join(' / ')}, at end ${results.load.end.join(' / ')}; ` +
-      `the machine is shared with other work, so timings carry that noise. Total ${results.durationS} s.`,
+      `the machine is shared with other work, so timings carry that noise. The load figures include this benchmark's own processes ` +
+      `(about 2 while the frameworks are under load, up to 9 in the fleet). Total ${results.durationS} s.`,
     '',
     targetsSection(results.targets),
     ...(core ? ['', coreSection(core)] : []),

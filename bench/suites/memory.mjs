@@ -18,7 +18,7 @@ const FLAT_LIMIT_KIB = 256;
  */
 export async function runMemory({ smoke, log }) {
   const tenants = smoke ? 500 : 10_000;
-  const hours = smoke ? 2 : 24;
+  const hours = smoke ? 2 : Number(process.env.BENCH_DAY_HOURS ?? 24);
   const stepMs = smoke ? 60_000 : 30_000;
 
   const tenantMock = await startMockServer({
