@@ -222,6 +222,12 @@ describe('POST /v2/token errors (RFC 6749 §5.2)', () => {
     await expectOAuthError(res, 401, 'invalid_client');
   });
 
+  it('treats an empty Authorization header as absent (the official twilio SDK sends one)', async () => {
+    const res = await postForm(server.tokenUrl, grant(alice), { authorization: '' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ token_type: 'Bearer' });
+  });
+
   it('answers 405 with Allow: POST for other methods', async () => {
     const res = await fetch(server.tokenUrl);
     expect(res.headers.get('allow')).toBe('POST');

@@ -66,7 +66,9 @@ function parseTokenRequest(req: IncomingMessage, body: Buffer): ParsedTokenReque
   const grantType = params.get('grant_type');
   const bodyId = params.get('client_id') ?? undefined;
   const bodySecret = params.get('client_secret') ?? undefined;
-  const authorization = req.headers.authorization;
+  // An empty Authorization header (the official twilio SDK sends one with its token
+  // request) carries no credentials: it is treated as absent, not as an unknown scheme.
+  const authorization = req.headers.authorization?.trim() || undefined;
   let clientId = bodyId;
   let clientSecret = bodySecret;
   if (authorization !== undefined) {
