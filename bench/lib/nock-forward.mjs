@@ -30,9 +30,6 @@ export function forwardTwilioTo(targetUrl) {
     for (const [name, value] of Object.entries(headers)) {
       if (!HOP_BY_HOP.has(name) && name !== 'host') outgoing[name] = value;
     }
-    // The SDK's token request carries `Authorization: ` (empty: its NoAuthStrategy), which
-    // Twilio ignores but the mock refuses as an unsupported client authentication method.
-    if (outgoing.authorization === '') delete outgoing.authorization;
     // nock hands over JSON bodies parsed; everything else (the SDK's forms) as a string.
     const text = typeof body === 'object' && body !== null ? JSON.stringify(body) : body;
     const payload = text === undefined || text === '' ? undefined : Buffer.from(String(text));
