@@ -33,6 +33,7 @@ const PACKAGES = {
     peers: ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'],
   },
   redis: { exports: ['RedisTokenStore'], peers: ['ioredis'] },
+  twilio: { exports: ['twilioClient', 'DEFAULT_TIMEOUT_MS'], peers: ['twilio'] },
 };
 
 let project;

@@ -1,0 +1,26 @@
+import type { TokenManager } from '@twilio-oauth/core';
+import type twilio from 'twilio';
+import type { Twilio } from 'twilio';
+import { describe, expectTypeOf, it } from 'vitest';
+import { type TwilioClientOptions, type TwilioFetcher, twilioClient } from './index';
+
+describe('public types', () => {
+  it('returns the SDK Twilio client', () => {
+    expectTypeOf(twilioClient).returns.toEqualTypeOf<Twilio>();
+    expectTypeOf(twilioClient).returns.toEqualTypeOf<twilio.Twilio>();
+    expectTypeOf<ReturnType<Twilio['messages']['create']>>().resolves.toHaveProperty('sid');
+  });
+
+  it('takes a TokenManager (or anything with its fetch)', () => {
+    expectTypeOf<TokenManager>().toExtend<TwilioFetcher>();
+    expectTypeOf<{ fetch: typeof fetch }>().toExtend<TwilioFetcher>();
+    expectTypeOf<{ getToken(): Promise<string> }>().not.toExtend<TwilioFetcher>();
+    expectTypeOf(twilioClient).parameter(0).toEqualTypeOf<TwilioFetcher>();
+  });
+
+  it('requires accountSid, the rest is optional', () => {
+    expectTypeOf<{ accountSid: string }>().toExtend<TwilioClientOptions>();
+    expectTypeOf<{ apiBaseUrl: string }>().not.toExtend<TwilioClientOptions>();
+    expectTypeOf<TwilioClientOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
+  });
+});

@@ -1,0 +1,86 @@
+import { InvalidOptionsError } from '@twilio-oauth/core';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TIMEOUT_MS, resolveOptions } from './options';
+
+const manager = { fetch: () => Promise.resolve(new Response()) };
+const accountSid = `AC${'a1'.repeat(16)}`;
+
+const problem = (options: unknown, target: unknown = manager) => {
+  try {
+    resolveOptions(target, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    return { option: (error as InvalidOptionsError).option, message: (error as Error).message };
+  }
+  throw new Error('expected an InvalidOptionsError');
+};
+
+describe('resolveOptions', () => {
+  it('applies the defaults and copies what it keeps', () => {
+    const extensions = ['app/1'];
+    const resolved = resolveOptions(manager, { accountSid, userAgentExtensions: extensions });
+    expect(resolved).toEqual({
+      accountSid,
+      apiBaseUrl: undefined,
+      region: undefined,
+      edge: undefined,
+      userAgentExtensions: ['app/1'],
+      logLevel: undefined,
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+    });
+    expect(resolved.userAgentExtensions).not.toBe(extensions);
+  });
+
+  it('parses apiBaseUrl', () => {
+    const { apiBaseUrl } = resolveOptions(manager, {
+      accountSid,
+      apiBaseUrl: 'http://127.0.0.1:4010/base',
+    });
+    expect(apiBaseUrl?.href).toBe('http://127.0.0.1:4010/base');
+  });
+
+  it('requires a manager with fetch', () => {
+    expect(problem({ accountSid }, {}).option).toBe('manager');
+    expect(problem({ accountSid }, null).option).toBe('manager');
+  });
+
+  it('requires a well-formed accountSid, hinting at API key SIDs, never echoing it', () => {
+    expect(problem(undefined).option).toBe('options');
+    expect(problem({}).option).toBe('accountSid');
+    expect(problem({ accountSid: 'ACshort' }).option).toBe('accountSid');
+    const sk = problem({ accountSid: `SK${'0'.repeat(32)}` });
+    expect(sk.message).toContain('API key SID');
+    expect(sk.message).not.toContain('0'.repeat(32));
+  });
+
+  it.each([
+    [{ apiBaseUrl: 'not a url' }, 'apiBaseUrl'],
+    [{ apiBaseUrl: 'ftp://127.0.0.1' }, 'apiBaseUrl'],
+    [{ apiBaseUrl: 'http://127.0.0.1/?x=1' }, 'apiBaseUrl'],
+    [{ apiBaseUrl: 'http://user:pw@127.0.0.1' }, 'apiBaseUrl'],
+    [{ region: '' }, 'region'],
+    [{ region: 'au1.evil.com/' }, 'region'],
+    [{ edge: 42 }, 'edge'],
+    [{ userAgentExtensions: 'app/1' }, 'userAgentExtensions'],
+    [{ userAgentExtensions: ['a\r\nX-Injected: 1'] }, 'userAgentExtensions'],
+    [{ logLevel: 1 }, 'logLevel'],
+    [{ timeoutMs: 0 }, 'timeoutMs'],
+    [{ timeoutMs: Number.NaN }, 'timeoutMs'],
+  ])('refuses %o', (extra, option) => {
+    expect(problem({ accountSid, ...extra }).option).toBe(option);
+  });
+
+  it('names SDK options that do not apply, and unknown ones', () => {
+    expect(problem({ accountSid, httpClient: {} }).message).toContain(
+      'every request goes through the manager',
+    );
+    expect(problem({ accountSid, autoRetry: true }).option).toBe('autoRetry');
+    expect(problem({ accountSid, timeout: 5 }).message).toContain('use timeoutMs');
+    expect(problem({ accountSid, acountSid: accountSid }).message).toContain('unknown option');
+  });
+
+  it('does not change the caller object', () => {
+    const options = Object.freeze({ accountSid, userAgentExtensions: Object.freeze(['a']) });
+    expect(() => resolveOptions(manager, options)).not.toThrow();
+  });
+});

@@ -1,0 +1,115 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient';
+import type TwilioResponse from 'twilio/lib/http/response';
+import { appendParams, decodeBody, encodeBody } from './encode';
+import type { ResolvedOptions, TwilioFetcher } from './options';
+
+/** Headers the SDK sets that belong to the transport (or to the manager), never forwarded. */
+const DROPPED = new Set(['authorization', 'connection', 'keep-alive', 'transfer-encoding', 'host']);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
+
+/**
+ * The SDK's `httpClient`, sending each request through `manager.fetch()`: the manager adds the
+ * bearer (allowed hosts only), renews it once on a 401 and owns the connections. The SDK's own
+ * credentials (`username`, `password`, `authStrategy`) are ignored: this client never holds or
+ * sees a token.
+ *
+ * It extends the `RequestClient` of the `twilio` the app installed, so that the SDK's types and
+ * `instanceof` checks hold; that class's own transport (axios) is never used.
+ */
+export class ManagerRequestClient extends twilio.RequestClient {
+  readonly #manager: TwilioFetcher;
+  readonly #config: ResolvedOptions;
+
+  constructor(manager: TwilioFetcher, config: ResolvedOptions) {
+    super({ timeout: config.timeoutMs });
+    this.#manager = manager;
+    this.#config = config;
+  }
+
+  /**
+   * Sends one SDK request. Token failures reject with the manager's own `TokenRequestError`,
+   * refused hosts with its `HostNotAllowedError`; HTTP answers of any status resolve, for the SDK
+   * to turn into its `RestException`.
+   */
+  override async request<TData>(
+    opts: RequestClient.RequestOptions<TData>,
+  ): Promise<TwilioResponse<TData>> {
+    if (!opts.method) throw new Error('http method is required');
+    if (!opts.uri) throw new Error('uri is required');
+    const url = this.#target(opts.uri);
+    appendParams(url.searchParams, opts.params);
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(opts.headers ?? {})) {
+      if (value !== undefined && !DROPPED.has(name.toLowerCase())) headers.set(name, String(value));
+    }
+    let method = opts.method.toUpperCase();
+    let body =
+      method === 'GET'
+        ? undefined
+        : encodeBody(opts.data, headers.get('content-type') ?? undefined);
+    const debug = (opts.logLevel ?? this.#config.logLevel) === 'debug';
+    const signal = AbortSignal.timeout(opts.timeout || this.#config.timeoutMs);
+
+    let target = url;
+    let response: Response;
+    for (let hop = 0; ; hop++) {
+      if (debug) logRequest(method, target, headers);
+      response = await this.#manager.fetch(target, {
+        method,
+        headers,
+        body,
+        signal,
+        // Followed here, not by fetch, so that every hop passes the manager's host check.
+        redirect: 'manual',
+      });
+      const location = response.headers.get('location');
+      if (!opts.allowRedirects || !REDIRECTS.has(response.status) || !location) break;
+      if (hop === MAX_REDIRECTS) break;
+      await response.body?.cancel();
+      target = new URL(location, target);
+      // As fetch does: 303 turns into GET, 301/302 too after a POST; 307/308 repeat the request.
+      const status = response.status;
+      if (status === 303 ? method !== 'HEAD' : status <= 302 && method === 'POST') {
+        method = 'GET';
+        body = undefined;
+        headers.delete('content-type');
+      }
+    }
+    const text = await response.text();
+    const responseHeaders = Object.fromEntries(response.headers);
+    if (debug) logResponse(response.status, responseHeaders);
+    return {
+      statusCode: response.status,
+      body: decodeBody(text) as TData,
+      headers: responseHeaders,
+    };
+  }
+
+  /** The URL to send to: `https://*.twilio.com` moved onto `apiBaseUrl` when one is set. */
+  #target(uri: string): URL {
+    const url = new URL(uri);
+    const base = this.#config.apiBaseUrl;
+    if (!base || url.protocol !== 'https:' || !isTwilioHost(url.hostname)) return url;
+    const prefix = base.pathname.replace(/\/+$/, '');
+    return new URL(`${base.origin}${prefix}${url.pathname}${url.search}`);
+  }
+}
+
+const isTwilioHost = (hostname: string) =>
+  hostname === 'twilio.com' || hostname.endsWith('.twilio.com');
+
+// The SDK's debug log, in its shape; the Authorization header never reaches this client.
+function logRequest(method: string, url: URL, headers: Headers): void {
+  console.log('-- BEGIN Twilio API Request --');
+  console.log(`${method} ${url.href}`);
+  console.log('Headers:');
+  for (const [name, value] of headers) console.log(`${name}: ${value}`);
+  console.log('-- END Twilio API Request --');
+}
+
+function logResponse(status: number, headers: Record<string, string>): void {
+  console.log(`response.statusCode: ${status}`);
+  console.log(`response.headers: ${JSON.stringify(headers)}`);
+}

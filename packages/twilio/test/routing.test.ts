@@ -1,0 +1,82 @@
+// Where the SDK's requests go and what they carry: apiBaseUrl, region/edge, User-Agent.
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './setup';
+
+const h = useHarness();
+
+interface Sent {
+  url: string;
+  method: string;
+  headers: Headers;
+  body: string | undefined;
+}
+
+/** The manager's fetch, recording what it sends (the token exchange included). */
+function recording(answer?: () => Response) {
+  const sent: Sent[] = [];
+  const fetchImpl: typeof fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    const headers = new Headers(init?.headers);
+    sent.push({ url, method: init?.method ?? 'GET', headers, body: init?.body?.toString() });
+    const isToken = url.endsWith('/v2/token');
+    return answer && !isToken ? answer() : fetch(input, init);
+  };
+  return { sent, api: () => sent.filter((s) => !s.url.endsWith('/v2/token')), fetchImpl };
+}
+
+describe('routing', () => {
+  it('apiBaseUrl keeps the path and query, under a base path too', async () => {
+    const { api, fetchImpl } = recording(() => Response.json({ messages: [] }));
+    const { client } = h.make(
+      { fetch: fetchImpl },
+      { apiBaseUrl: `${h.server.apiBaseUrl}/twilio/` },
+    );
+    await client.messages.list({ pageSize: 2, to: '+15005550006' });
+    expect(api().map((s) => s.url)).toEqual([
+      `${h.server.apiBaseUrl}/twilio/2010-04-01/Accounts/${h.server.accountSid}/Messages.json?To=%2B15005550006&PageSize=2`,
+    ]);
+  });
+
+  it('region and edge pick the SDK host; the manager allows *.twilio.com by default', async () => {
+    const { api, fetchImpl } = recording(() => Response.json({ messages: [] }));
+    const { client } = h.make(
+      { fetch: fetchImpl, allowedHosts: undefined },
+      { apiBaseUrl: undefined, region: 'au1', edge: 'sydney' },
+    );
+    await client.messages.list({ limit: 1 });
+    const [request] = api();
+    expect(new URL(request?.url ?? '').host).toBe('api.sydney.au1.twilio.com');
+    expect(request?.headers.get('authorization')).toMatch(/^Bearer \S+/);
+  });
+
+  it('sends the SDK headers with the extensions, form bodies with repeated keys', async () => {
+    const { api, fetchImpl } = recording();
+    const { client } = h.make({ fetch: fetchImpl }, { userAgentExtensions: ['demo-app/1.0'] });
+    await client.messages.create({
+      to: '+15005550006',
+      from: '+15005550001',
+      body: 'a b&c',
+      statusCallback: 'https://example.test/cb',
+      persistentAction: ['one', 'two'],
+    });
+    const [request] = api();
+    expect(request?.method).toBe('POST');
+    expect(request?.headers.get('user-agent')).toMatch(/^twilio-node\/\S+ .* demo-app\/1\.0$/);
+    expect(request?.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
+    expect(request?.headers.get('accept')).toBe('application/json');
+    expect(request?.headers.has('connection')).toBe(false);
+    const form = new URLSearchParams(request?.body);
+    expect(form.get('Body')).toBe('a b&c');
+    expect(form.getAll('PersistentAction')).toEqual(['one', 'two']);
+  });
+
+  it('non-Twilio URLs given to client.request are not rebased', async () => {
+    const { sent, fetchImpl } = recording(() => new Response(null, { status: 204 }));
+    const { client } = h.make({ fetch: fetchImpl });
+    const url = `${h.server.apiBaseUrl}/elsewhere`;
+    const response = await client.request({ method: 'delete', uri: url });
+    expect(response.statusCode).toBe(204);
+    expect(response.body).toBe('');
+    expect(sent.map((s) => s.url)).toContain(url);
+  });
+});
