@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runTwilioScenes } from './demo-twilio.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const STEP_TIMEOUT_MS = 20_000;
@@ -97,6 +98,7 @@ async function main() {
       ? '\nEach app fetched its token once and reused it for every Twilio call.'
       : '\nEach app made one token request for all of its Twilio calls, including 20 concurrent ones.',
   );
+  if (!useRealTwilio) await runTwilioScenes(root, { log, paint, printTable });
 }
 
 function startApp(name, env) {

@@ -37,6 +37,12 @@ test('the demo runs all three apps against the mock server and exits 0', async (
     // One token request per app, however many Twilio calls it made.
     expect(stdout).toMatch(new RegExp(`\\| ${app} +\\| 24 +\\| 1 +\\| 22 +\\| ok +\\|`));
   }
+  // The twilio SDK scenes: a token request per call with its own provider, one through ours…
+  expect(stdout).toMatch(/\| SDK, its own OAuth provider +\| 50 +\| 50 +\| \d+ +\|/);
+  expect(stdout).toMatch(/\| SDK through @twilio-oauth\/twilio +\| 50 +\| 1 +\| \d+ +\|/);
+  // …and with the token endpoint down, every call through ours still succeeds.
+  expect(stdout).toMatch(/\| SDK, its own OAuth provider +\| 0\/20 +\|/);
+  expect(stdout).toMatch(/\| SDK through @twilio-oauth\/twilio +\| 20\/20 +\|/);
   expect(stdout).toContain('Demo finished: every step passed.');
   // Neither the generated secrets nor any JWT-shaped token is ever printed.
   expect(stdout).not.toContain('demo-secret-');
