@@ -68,6 +68,13 @@ describe('pnpm bench --smoke', () => {
     expect(by['simple-oauth2'].concurrent.tokenRequests).toBe(n);
     expect(by.twilio.sequential.tokenRequests).toBe(n);
     expect(by.static.sequential.tokenRequests).toBe(0);
+    // The SDK through the bridge: one token for all cold calls; its reference holds one.
+    expect(by['twilio-bridge'].sequential.tokenRequestsRange).toEqual([1, 1]);
+    expect(by['twilio-bridge'].concurrent.tokenRequestsRange).toEqual([1, 1]);
+    expect(by['twilio-sdk-static'].sequential.tokenRequests).toBe(0);
+    expect(section.twilioBridge.tokenRequests).toBe(0);
+    expect(section.twilioBridge.rejectedApiRequests).toBe(0);
+    positive(section.twilioBridge.ratio);
     for (const peer of section.peers) {
       for (const scenario of Object.values(peer.scenarios)) {
         expect(scenario.rejectedApiRequests).toBe(0);

@@ -144,6 +144,35 @@ function peersSection(peers) {
         ],
       ],
     ),
+    ...(peers.twilioBridge ? ['', twilioBridgeTable(peers.twilioBridge)] : []),
+  ].join('\n');
+}
+
+function twilioBridgeTable(t) {
+  return [
+    '### twilio SDK through @twilio-oauth/twilio against the stock SDK with a static bearer',
+    '',
+    'Both on loopback without interception, same worker, alternating blocks, tokens held. Stock:',
+    "the SDK's own RequestClient (axios) with a fixed Authorization header, what an auth token costs.",
+    '',
+    table(
+      [
+        'blocks × calls',
+        'stock ms/call',
+        'bridge ms/call',
+        'bridge ÷ stock: median of pairs (quartiles; of medians)',
+        'token requests',
+      ],
+      [
+        [
+          `${t.blocks} × ${t.calls}`,
+          t.stockMeanMs,
+          t.bridgeMeanMs,
+          `${t.ratio}× (${t.ratioQuartiles.join('–')}; ${t.ratioOfMedians}×)`,
+          String(t.tokenRequests),
+        ],
+      ],
+    ),
   ].join('\n');
 }
 

@@ -59,6 +59,7 @@ export function evaluateTargets(results) {
             `${fmt((cold.rawTokenRequestMs - 50) / cold.calls, 3)} ms per call of the 0.1 ms allowance ` +
             'before any client code runs.',
     );
+    addTwilioBridge(add, peers);
     const steady = peers.steady;
     add(
       'peers',
@@ -149,6 +150,31 @@ export function evaluateTargets(results) {
     );
   }
   return targets;
+}
+
+function addTwilioBridge(add, peers) {
+  const bridge = peers.peers.find((p) => p.peer === 'twilio-bridge');
+  if (!bridge) return;
+  for (const key of ['sequential', 'concurrent']) {
+    const [, max] = bridge.scenarios[key].tokenRequestsRange;
+    add(
+      'peers',
+      `twilio SDK through @twilio-oauth/twilio: ${peers.calls} ${key} cold calls → 1 token request`,
+      `${max}`,
+      max === 1,
+    );
+  }
+  const t = peers.twilioBridge;
+  if (!t) return;
+  add(
+    'peers',
+    'twilio SDK through @twilio-oauth/twilio: mean per call ≤ 1.0 × the stock SDK with a static credential',
+    `${t.bridgeMeanMs} ms vs ${t.stockMeanMs} ms = ${t.ratio}× (quartiles ${t.ratioQuartiles.join('–')})`,
+    t.ratio <= 1,
+    t.ratio <= 1
+      ? ''
+      : `over by ${fmt(t.ratio - 1, 3)}×; ratio of the medians ${t.ratioOfMedians}×, per-block figures in latest.json.`,
+  );
 }
 
 function signed(value) {

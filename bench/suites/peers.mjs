@@ -5,7 +5,9 @@ import { FORWARDING_NOTE } from '../lib/nock-forward.mjs';
 import { PEERS } from '../lib/peers.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { mockTarget } from '../lib/target.mjs';
+import { TWILIO_BRIDGE_PEERS } from '../lib/twilio-bridge-peers.mjs';
 import { TWILIO_PEERS } from '../lib/twilio-peers.mjs';
+import { bridgeVsStockStatic } from './peers-twilio.mjs';
 
 const WORKER = new URL('./peers.worker.mjs', import.meta.url);
 const TOKEN_DELAY_MS = 50;
@@ -17,8 +19,10 @@ const ORDER = [
   ['badgateway', 'main'],
   ['simple-oauth2', 'main'],
   ['twilio', 'twilio'],
+  ['twilio-bridge', 'main'],
   ['static', 'main'],
   ['twilio-static', 'twilio'],
+  ['twilio-sdk-static', 'main'],
 ];
 
 /**
@@ -89,13 +93,19 @@ export async function runPeers({ smoke, log }) {
     const pairing = smoke ? { blocks: 4, calls: 10 } : { blocks: 40, calls: 100 };
     const coldVsStatic = await pairedWithStatic(workers.main, mock, { cold: true, ...pairing });
     const steady = await pairedWithStatic(workers.main, mock, { cold: false, ...pairing });
+    log('peers: twilio SDK through the bridge vs the stock SDK with a static bearer');
+    const twilioBridge = await bridgeVsStockStatic(
+      workers.main,
+      mock,
+      smoke ? { blocks: 4, calls: 10 } : { blocks: 30, calls: 100 },
+    );
     log('peers: cached gets');
     const cachedGet = await workers.main.call(
       'cachedGets',
       smoke ? { rounds: 1, timeMs: 50, batch: 100 } : { rounds: 15, timeMs: 150, batch: 1_000 },
     );
 
-    const labels = { ...PEERS, ...TWILIO_PEERS };
+    const labels = { ...PEERS, ...TWILIO_PEERS, ...TWILIO_BRIDGE_PEERS };
     const peers = ORDER.map(([peer]) => {
       const scenarios = {};
       for (const { key } of SCENARIOS) {
@@ -114,7 +124,7 @@ export async function runPeers({ smoke, log }) {
       return {
         peer,
         label: labels[peer].label,
-        reference: peer === 'static' || peer === 'twilio-static',
+        reference: peer === 'static' || peer === 'twilio-static' || peer === 'twilio-sdk-static',
         scenarios,
         cachedGetNs: cached ? round(cached.nsPerOp, 1) : null,
         // Within-round ratio to the floor: the machine's speed changes between rounds.
@@ -133,6 +143,7 @@ export async function runPeers({ smoke, log }) {
       cachedGetFloorRoundsNs: cachedGet.floor.roundsNs.map((ns) => round(ns, 1)),
       coldVsStatic,
       steady,
+      twilioBridge,
     };
   } finally {
     await Promise.all(Object.values(workers).map((worker) => worker.close()));

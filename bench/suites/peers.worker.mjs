@@ -18,6 +18,10 @@ serve({
     if (arg.twilio) {
       restoreHttp = forwardTwilioTo(target.url);
       registry = (await import('../lib/twilio-peers.mjs')).TWILIO_PEERS;
+    } else {
+      // The SDK peers that reach the mock without interception live beside ours.
+      const { TWILIO_BRIDGE_PEERS } = await import('../lib/twilio-bridge-peers.mjs');
+      registry = { ...PEERS, ...TWILIO_BRIDGE_PEERS };
     }
     return Object.keys(registry);
   },
