@@ -76,15 +76,20 @@ async function createStatic(target) {
   };
 }
 
-async function createOurs(target, { now } = {}) {
-  const url = messagesUrl(target);
-  const manager = new TokenManager({
+/** Our manager for the mock (its host allowed), on an optional movable clock. */
+export function oursManager(target, { now } = {}) {
+  return new TokenManager({
     clientId: target.clientId,
     clientSecret: target.clientSecret,
     tokenUrl: target.tokenUrl,
     allowedHosts: [new URL(target.url).hostname],
     ...(now ? { now } : {}),
   });
+}
+
+async function createOurs(target, options) {
+  const url = messagesUrl(target);
+  const manager = oursManager(target, options);
   return {
     manager,
     list: async () => readPage(await manager.fetch(url)),

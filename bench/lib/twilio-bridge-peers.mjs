@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
-import { TokenManager } from '@twilio-oauth/core';
 import { twilioClient } from '@twilio-oauth/twilio';
-import { fetchTokenOnce } from './peers.mjs';
+import { fetchTokenOnce, oursManager } from './peers.mjs';
 
 const require = createRequire(import.meta.url);
 const twilio = require('twilio');
@@ -22,14 +21,8 @@ export const TWILIO_BRIDGE_PEERS = {
   },
 };
 
-async function createBridge(target, { now } = {}) {
-  const manager = new TokenManager({
-    clientId: target.clientId,
-    clientSecret: target.clientSecret,
-    tokenUrl: target.tokenUrl,
-    allowedHosts: [new URL(target.url).hostname],
-    ...(now ? { now } : {}),
-  });
+async function createBridge(target, options) {
+  const manager = oursManager(target, options);
   const client = twilioClient(manager, { accountSid: target.accountSid, apiBaseUrl: target.url });
   return { manager, ...lister(client), close: () => manager.close() };
 }
