@@ -1,4 +1,5 @@
 // Where the SDK's requests go and what they carry: apiBaseUrl, region/edge, User-Agent.
+import { HostNotAllowedError } from '@twilio-oauth/core';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from './setup';
 
@@ -78,5 +79,66 @@ describe('routing', () => {
     expect(response.statusCode).toBe(204);
     expect(response.body).toBe('');
     expect(sent.map((s) => s.url)).toContain(url);
+  });
+
+  it('follows redirects only when asked, each hop through the manager', async () => {
+    const hops = [
+      () => new Response(null, { status: 302, headers: { location: '/moved?x=1' } }),
+      () => Response.json({ ok: true }),
+    ];
+    const { sent, fetchImpl } = recording(() => {
+      const next = hops.shift();
+      if (!next) throw new Error('one request too many');
+      return next();
+    });
+    const { client } = h.make({ fetch: fetchImpl });
+    const uri = `${h.server.apiBaseUrl}/first`;
+    const response = await client.request({
+      method: 'post',
+      uri,
+      allowRedirects: true,
+      data: { A: 1 },
+    });
+    expect(response).toMatchObject({ statusCode: 200, body: { ok: true } });
+    const api = sent.filter((s) => !s.url.endsWith('/v2/token'));
+    expect(api.map((s) => [s.method, s.url])).toEqual([
+      ['POST', uri],
+      // 302 after a POST: the next hop is a GET without the form.
+      ['GET', `${h.server.apiBaseUrl}/moved?x=1`],
+    ]);
+    expect(api[1]?.body).toBeUndefined();
+    expect(api[1]?.headers.get('authorization')).toMatch(/^Bearer /);
+  });
+
+  it('returns a redirect as it is without allowRedirects, and refuses one to another host', async () => {
+    const redirect = () =>
+      new Response(null, { status: 307, headers: { location: 'https://elsewhere.example/x' } });
+    const { sent, fetchImpl } = recording(redirect);
+    const { client } = h.make({ fetch: fetchImpl });
+    const uri = `${h.server.apiBaseUrl}/first`;
+    await expect(client.request({ method: 'get', uri })).resolves.toMatchObject({
+      statusCode: 307,
+    });
+    await expect(
+      client.request({ method: 'get', uri, allowRedirects: true }),
+    ).rejects.toBeInstanceOf(HostNotAllowedError);
+    expect(sent.some((s) => s.url.includes('elsewhere'))).toBe(false);
+  });
+
+  it('sends JSON bodies as JSON', async () => {
+    const { api, fetchImpl } = recording(() => Response.json({}, { status: 201 }));
+    const { client } = h.make({ fetch: fetchImpl });
+    await client.request({
+      method: 'post',
+      uri: 'https://content.twilio.com/v1/Content',
+      headers: { 'Content-Type': 'application/json' },
+      data: { friendly_name: 'x', types: { 'twilio/text': { body: 'hi' } } },
+    });
+    const [request] = api();
+    expect(request?.url).toBe(`${h.server.apiBaseUrl}/v1/Content`);
+    expect(JSON.parse(request?.body ?? '')).toEqual({
+      friendly_name: 'x',
+      types: { 'twilio/text': { body: 'hi' } },
+    });
   });
 });

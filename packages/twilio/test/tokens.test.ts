@@ -39,6 +39,17 @@ describe('tokens for the SDK', () => {
     expect(h.server.stats().apiRequests).toBe(0);
   });
 
+  it('the SDK call rejects with the very error the manager threw', async () => {
+    const { client, manager } = h.make({ clientSecret: 'wrong-secret', retry: { maxAttempts: 1 } });
+    // Both wait on the same exchange (single flight), so both see the one error it produced.
+    const [direct, viaSdk] = await Promise.allSettled([manager.getToken(), client.messages.list()]);
+    expect(direct.status).toBe('rejected');
+    expect(viaSdk.status === 'rejected' && viaSdk.reason).toBe(
+      direct.status === 'rejected' && direct.reason,
+    );
+    expect(h.server.stats().tokenRequests).toBe(1);
+  });
+
   it('a token service outage is retryable and reaches the callback too', async () => {
     h.server.setFaults({ token: { status: 503 } });
     const { client } = h.make({ retry: { maxAttempts: 1 } });
