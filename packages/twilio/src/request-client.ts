@@ -6,8 +6,6 @@ import type { ResolvedOptions, TwilioFetcher } from './options';
 
 /** Headers the SDK sets that belong to the transport (or to the manager), never forwarded. */
 const DROPPED = new Set(['authorization', 'connection', 'keep-alive', 'transfer-encoding', 'host']);
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
-const MAX_REDIRECTS = 10;
 
 /**
  * The SDK's `httpClient`, sending each request through `manager.fetch()`: the manager adds the
@@ -44,39 +42,22 @@ export class ManagerRequestClient extends twilio.RequestClient {
     for (const [name, value] of Object.entries(opts.headers ?? {})) {
       if (value !== undefined && !DROPPED.has(name.toLowerCase())) headers.set(name, String(value));
     }
-    let method = opts.method.toUpperCase();
-    let body =
+    const method = opts.method.toUpperCase();
+    const body =
       method === 'GET'
         ? undefined
         : encodeBody(opts.data, headers.get('content-type') ?? undefined);
     const debug = (opts.logLevel ?? this.#config.logLevel) === 'debug';
-    const signal = AbortSignal.timeout(opts.timeout || this.#config.timeoutMs);
-
-    let target = url;
-    let response: Response;
-    for (let hop = 0; ; hop++) {
-      if (debug) logRequest(method, target, headers);
-      response = await this.#manager.fetch(target, {
-        method,
-        headers,
-        body,
-        signal,
-        // Followed here, not by fetch, so that every hop passes the manager's host check.
-        redirect: 'manual',
-      });
-      const location = response.headers.get('location');
-      if (!opts.allowRedirects || !REDIRECTS.has(response.status) || !location) break;
-      if (hop === MAX_REDIRECTS) break;
-      await response.body?.cancel();
-      target = new URL(location, target);
-      // As fetch does: 303 turns into GET, 301/302 too after a POST; 307/308 repeat the request.
-      const status = response.status;
-      if (status === 303 ? method !== 'HEAD' : status <= 302 && method === 'POST') {
-        method = 'GET';
-        body = undefined;
-        headers.delete('content-type');
-      }
-    }
+    if (debug) logRequest(method, url, headers);
+    const response = await this.#manager.fetch(url, {
+      method,
+      headers,
+      body,
+      signal: AbortSignal.timeout(opts.timeout || this.#config.timeoutMs),
+      // As the SDK: redirects are answers unless the call asks for them. When followed (by the
+      // manager), the bearer is kept only on hops to the origin that was checked.
+      redirect: opts.allowRedirects ? 'follow' : 'manual',
+    });
     const text = await response.text();
     const responseHeaders = Object.fromEntries(response.headers);
     if (debug) logResponse(response.status, responseHeaders);
