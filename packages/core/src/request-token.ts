@@ -1,8 +1,8 @@
 import { RedactedToken } from './access-token';
-import { TokenRequestError } from './errors';
+import { LIBRARY_CODES, TokenRequestError } from './errors';
 import { type ExchangeConfig, exchangeConfig } from './options';
 import { delay, noop, unref } from './timers';
-import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
+import type { AccessToken, RequestTokenOptions, TokenErrorCode, TokenEvent } from './types';
 
 /** Largest token response body read, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -99,26 +99,69 @@ function parseSuccess(text: string | undefined, status: number, sentAt: number):
   return { accessToken: access_token, issuedAt: sentAt, expiresAt: sentAt + seconds * 1000 };
 }
 
-/** Turns a non-2xx answer into the error it means (and whether to retry it). */
-function parseFailure(text: string | undefined, response: Response): TokenRequestError {
-  const { status } = response;
-  if (status === 429 || status >= 500) {
-    return fail(status === 429 ? 'rate_limited' : 'server_error', `HTTP ${status}`, status, true);
-  }
-  const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
-  // RFC 6749 §5.2 codes pass through; anything else the server sends is not echoed.
-  return typeof error === 'string' && /^[\w.-]{1,64}$/.test(error)
-    ? fail(error, `${error} (HTTP ${status})`, status)
-    : invalid(`HTTP ${status}`, status);
+/** Token API codes of Twilio error objects, as OAuth codes (the rest: `twilio_error`). */
+const TWILIO_CODES: Readonly<Record<number, TokenErrorCode>> = {
+  321401: 'invalid_client',
+  322402: 'invalid_client',
+  321402: 'invalid_request',
+  322403: 'invalid_request',
+  321403: 'unsupported_grant_type',
+};
+
+/** The only `more_info` kept: a link to Twilio's page for the code, nothing of the server's own text. */
+const MORE_INFO = /^https:\/\/www\.twilio\.com\/docs\/errors\/\d{1,9}$/;
+
+/** A Twilio error object `{ code, message, more_info, status }`: its code and, if sound, its link. */
+function twilioErrorOf(body: unknown): { twilioCode: number; moreInfo?: string } | undefined {
+  const { code, more_info, status } = (body ?? {}) as Record<string, unknown>;
+  if (!(Number.isSafeInteger(code) && (code as number) > 0)) return undefined;
+  if (typeof more_info !== 'string' && typeof status !== 'number') return undefined;
+  const twilio = { twilioCode: code as number };
+  return MORE_INFO.test(more_info as string)
+    ? { ...twilio, moreInfo: more_info as string }
+    : twilio;
 }
 
 /**
- * Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date). NaN when
+ * Turns a non-2xx answer into the error it means (and whether to retry it). The body decides,
+ * whatever the 4xx status: a Twilio error object, else an RFC 6749 §5.2 `error`.
+ */
+function parseFailure(text: string | undefined, response: Response): TokenRequestError {
+  const { status } = response;
+  const body = parseJson(text);
+  const twilio = status >= 400 ? twilioErrorOf(body) : undefined;
+  const named = twilio ? `HTTP ${status}, Twilio error ${twilio.twilioCode}` : `HTTP ${status}`;
+  const failure = (code: TokenErrorCode, detail: string, retryable = false) =>
+    new TokenRequestError(code, `Token request failed: ${detail}`, {
+      status,
+      retryable,
+      ...twilio,
+    });
+  if (status === 429 || status >= 500) {
+    return failure(status === 429 ? 'rate_limited' : 'server_error', named, true);
+  }
+  const mapped = twilio && TWILIO_CODES[twilio.twilioCode];
+  if (mapped) return failure(mapped, `${mapped} (${named})`);
+  const error = (body as { error?: unknown } | undefined)?.error;
+  // RFC 6749 §5.2 codes pass through; anything else the server sends is not echoed, and a
+  // server cannot pass for one of the library's own failures (a `timeout`, a `closed` manager).
+  if (typeof error === 'string' && /^[\w.-]{1,64}$/.test(error) && !LIBRARY_CODES.has(error)) {
+    return failure(error, `${error} (${named})`);
+  }
+  return twilio ? failure('twilio_error', `twilio_error (${named})`) : invalid(named, status);
+}
+
+/**
+ * Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date) or, without
+ * that header, by a Twilio `throttled_until` date-time in the body. NaN when
  * absent or unreadable and negative for a past date: both mean "use the backoff".
  */
-function retryAfterMs(response: Response, now: number): number {
+function retryAfterMs(response: Response, text: string | undefined, now: number): number {
   const value = response.headers.get('retry-after')?.trim() ?? '';
-  return /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  const header = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  if (!Number.isNaN(header)) return header;
+  const until = (parseJson(text) as { throttled_until?: unknown } | undefined)?.throttled_until;
+  return typeof until === 'string' ? Date.parse(until) - now : Number.NaN;
 }
 
 /** Encoding RFC 6749 §2.3.1 asks for the client id and secret inside HTTP Basic. */
@@ -165,7 +208,7 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
     const text = await readCapped(response);
     if (response.ok) return parseSuccess(text, response.status, sentAt);
     const error = parseFailure(text, response);
-    const after = retryAfterMs(response, config.now());
+    const after = retryAfterMs(response, text, config.now());
     if (after >= 0) error.retryAfterMs = after;
     throw error;
   } catch (error) {
