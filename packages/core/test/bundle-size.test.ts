@@ -6,7 +6,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'rolldown';
 import { describe, expect, it } from 'vitest';
 
-const LIMIT_BYTES = 5 * 1024;
+// 5 KiB until Twilio error objects were understood (5 009 B then 5 408 B gzipped).
+const LIMIT_BYTES = 5.5 * 1024;
 
 describe('bundle', () => {
   it(`is under ${LIMIT_BYTES} bytes minified and gzipped, with no import, process or Buffer`, async () => {
