@@ -132,7 +132,7 @@ describe('src/worker.ts on workerd', () => {
 
     expect(response.status).toBe(502);
     expect(JSON.parse(text)).toEqual({
-      error: 'Twilio credentials were rejected (invalid_client)',
+      error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     });
     expect(text).not.toContain('stale-secret-from-last-year');
   });
