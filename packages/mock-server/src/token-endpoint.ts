@@ -38,9 +38,10 @@ interface RefusalAnswer {
   readonly message: string;
 }
 
-// Twilio's Token API codes: 322402 invalid credentials, 321402 empty client_id, 321403 invalid
-// grant_type, 322403 malformed request. Which one Twilio picks for a missing secret or an
-// Authorization scheme other than Basic is not documented; these are our best reading.
+// Twilio's Token API codes: 322402 invalid credentials, 321402 empty client_id, 321403 missing
+// or invalid grant_type, 322403 malformed request. Twilio has its own error for an empty secret,
+// but its number is not documented where we looked, nor is the code for an Authorization scheme
+// other than Basic: 322402 is our best reading for both.
 const REFUSALS: Record<Refusal, RefusalAnswer> = {
   malformed: { oauth: [400, 'invalid_request'], twilio: 322403, message: 'Malformed request.' },
   missing_client_id: {
