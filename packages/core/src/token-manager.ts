@@ -182,9 +182,18 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     return { expiresAt: entry.expiresAt, state: stateOf(entry, this.#now()) };
   }
 
-  /** Resolves (never rejects) once any refresh in flight, background ones included, has finished. */
-  settled(): Promise<void> {
-    return Promise.all([this.#inflight?.catch(noop), this.#background]).then(noop);
+  /**
+   * Resolves (never rejects) once any refresh in flight, background ones included, has
+   * finished — with the store write and lock release it queues as it ends.
+   */
+  async settled(): Promise<void> {
+    // A refresh queues its store work only when its token arrives: wait until nothing new is.
+    for (;;) {
+      const inflight = this.#inflight;
+      const background = this.#background;
+      await Promise.all([inflight?.catch(noop), background]);
+      if (inflight === this.#inflight && background === this.#background) return;
+    }
   }
 
   /**
