@@ -93,6 +93,29 @@ describe('durableObjectStore on workerd (miniflare): one token for every isolate
     expect(api).toEqual([{ status: 200 }, { status: 200 }]);
   });
 
+  it('a refresh ahead of expiry, started in the background by one request, serves both isolates', async () => {
+    const fleet = await start();
+    const [first] = await tokens(fleet, 2);
+
+    // Inside refresh-ahead (300 s before expiry): served at once, renewed in the background.
+    const staleMs = (LIFETIME_S - 200) * 1000;
+    server.setClock(() => Date.now() + staleMs);
+    await fleet.moveClocks(staleMs);
+    const served = await tokens(fleet, 10);
+    expect(new Set(served.map((answer) => answer.fingerprint))).toEqual(
+      new Set([first?.fingerprint]),
+    );
+    // Past the first token's expiry: both isolates already hold the renewed one.
+    const lateMs = LIFETIME_S * 1000;
+    server.setClock(() => Date.now() + lateMs);
+    await fleet.moveClocks(lateMs);
+    const renewed = await tokens(fleet, 20);
+
+    expect(server.stats().tokenRequests).toBe(2);
+    expect(new Set(renewed.map((answer) => answer.fingerprint)).size).toBe(1);
+    expect(renewed[0]?.fingerprint).not.toBe(first?.fingerprint);
+  });
+
   it('a restarted object serves the token from its storage: no new token request', async () => {
     const persistDir = await mkTemp();
     const first = await start({ persistDir });
