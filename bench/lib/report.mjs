@@ -263,7 +263,8 @@ function workersSection(workers) {
     '',
     `First token of a new isolate while another one holds it (median of ${n.samples}): ` +
       `**${n.firstFromObjectMs} ms** from the Durable Object (${n.tokenRequests} token requests), ` +
-      `vs ${n.warmMs} ms for the next request from memory: **+${n.addedMs} ms**, one object round trip on loopback. ` +
+      `vs ${n.warmMs} ms for the next request from memory: **+${n.addedMs} ms**, one object round trip on loopback ` +
+      `(a bare object call, warm: ${n.objectRoundTripMs} ms; the rest is the new isolate's first call and code path). ` +
       `Without the store the new isolate makes its own token request: ${n.firstOwnTokenRequestMs} ms against the mock server on loopback ` +
       `(Twilio's Token API is a network round trip away).`,
   ].join('\n');

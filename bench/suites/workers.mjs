@@ -63,6 +63,7 @@ export async function runWorkers({ smoke, log }) {
     log(`workers: first token of a new isolate, ${rounds} rounds of ${ISOLATES - 1} isolates`);
     const firstMs = { durableObject: [], memory: [] };
     const warmMs = [];
+    const roundTripMs = [];
     let tokenRequestsFromObject = 0;
     for (let r = 0; r < rounds; r++) {
       for (const mode of ['durableObject', 'memory']) {
@@ -78,8 +79,13 @@ export async function runWorkers({ smoke, log }) {
             if (mode === 'durableObject')
               warmMs.push(await timed(() => get(worker, '/twilio/token')));
           }
-          if (mode === 'durableObject')
+          if (mode === 'durableObject') {
             tokenRequestsFromObject += mock.stats().tokenRequests - before;
+            // Steady cost of one object call: 11 calls in one request minus 1, over 10.
+            const one = await timed(() => get(holder, '/probe?calls=1'));
+            const eleven = await timed(() => get(holder, '/probe?calls=11'));
+            roundTripMs.push((eleven - one) / 10);
+          }
         } finally {
           await isolates.dispose();
         }
@@ -97,6 +103,7 @@ export async function runWorkers({ smoke, log }) {
         firstOwnTokenRequestMs: round(median(firstMs.memory), 2),
         warmMs: round(warm, 2),
         addedMs: round(first - warm, 2),
+        objectRoundTripMs: round(median(roundTripMs), 2),
         tokenRequests: tokenRequestsFromObject,
       },
     };

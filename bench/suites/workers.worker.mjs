@@ -38,6 +38,15 @@ app.post('/clock', (c) => {
   offsetMs = Number(c.req.query('offsetMs'));
   return c.json({ offsetMs });
 });
+// `calls` bare round trips to one object (a read of an empty object): the steady cost of a call.
+app.get('/probe', async (c) => {
+  const namespace = c.env.TWILIO_TOKENS;
+  for (let i = 0; i < Number(c.req.query('calls')); i++) {
+    const stub = namespace.get(namespace.idFromName('bench-probe'));
+    await (await stub.fetch('https://broker.internal/get', { method: 'POST', body: '{}' })).json();
+  }
+  return c.json({ ok: true });
+});
 app.get('/seen', (c) => c.json({ distinctTokens: seen.size }));
 
 export default app;
