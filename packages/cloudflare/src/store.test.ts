@@ -35,7 +35,13 @@ describe('durableObjectStore', () => {
     const sealed = durableObjectStore(namespace, { encryptionKey: KEY });
     expect(sealed).not.toBe(store);
     expect(durableObjectStore(namespace, { encryptionKey: KEY })).toBe(sealed);
+    expect(durableObjectStore(namespace)).toBe(store); // both kept, for routes that differ
     expect(durableObjectStore(memoryNamespace().namespace)).not.toBe(sealed);
+    // Key bytes decoded afresh per request name the same key.
+    const bytes = () => new Uint8Array(32).fill(3);
+    const fromBytes = durableObjectStore(namespace, { encryptionKey: bytes() });
+    expect(durableObjectStore(namespace, { encryptionKey: bytes() })).toBe(fromBytes);
+    expect(durableObjectStore(namespace, { encryptionKey: bytes().fill(4) })).not.toBe(fromBytes);
   });
 
   it('rejects what is not a namespace binding and invalid options, naming them', () => {

@@ -49,7 +49,16 @@ interface Held {
 // One store per namespace binding (per isolate), so that options computed per request
 // (`store: durableObjectStore(c.env.TWILIO_TOKENS)`) name the same store every time and
 // the adapter's pool keeps its manager — and its token — across requests.
-const stores = new WeakMap<object, Held>();
+const stores = new WeakMap<object, readonly Held[]>();
+const MAX_STORES_PER_NAMESPACE = 8;
+
+/** Equal settings: by value, key bytes included (a key decoded per request is the same key). */
+function same(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array) {
+    return a.length === b.length && a.every((byte, i) => byte === b[i]);
+  }
+  return a === b;
+}
 
 function millis(name: string, value: unknown, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -94,14 +103,16 @@ export function durableObjectStore(
   }
   const { encryptionKey, timeoutMs, lockWaitMs } = Object(options) as DurableObjectStoreOptions;
   const settings = [encryptionKey, timeoutMs, lockWaitMs];
-  const held = stores.get(namespace);
-  if (held?.settings.every((value, i) => value === settings[i])) return held.store;
+  const held = stores.get(namespace) ?? [];
+  const found = held.find((h) => h.settings.every((value, i) => same(value, settings[i])));
+  if (found) return found.store;
   const store = new BrokerStore(namespace, {
     key: encryptionKey === undefined ? undefined : keyLoader(encryptionKey),
     timeoutMs: millis('timeoutMs', timeoutMs, DEFAULT_BROKER_TIMEOUT_MS, 600_000),
     lockWaitMs: millis('lockWaitMs', lockWaitMs, DEFAULT_BROKER_LOCK_WAIT_MS, MAX_LOCK_WAIT_MS),
   });
-  stores.set(namespace, { store, settings });
+  // A few option sets per binding (routes may differ); more means options made per request.
+  stores.set(namespace, [{ store, settings }, ...held].slice(0, MAX_STORES_PER_NAMESPACE));
   return store;
 }
 
