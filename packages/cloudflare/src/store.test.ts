@@ -81,6 +81,25 @@ describe('durableObjectStore', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('a holder whose token request fails lets go: a waiting isolate takes the lock and fetches', async () => {
+    const { namespace, calls } = memoryNamespace();
+    const store = durableObjectStore(namespace);
+    const options = { retry: { maxAttempts: 1 } };
+    const a = new TokenManager({ ...CLIENT, ...options, tokenUrl: server.tokenUrl, store });
+    const b = new TokenManager({ ...CLIENT, ...options, tokenUrl: server.tokenUrl, store });
+    server.setFaults({ token: { status: 503, times: 1 } });
+
+    const [first, second] = await Promise.allSettled([a.getToken(), b.getToken()]);
+
+    // Whichever held the lock first failed; the other was handed the lock and succeeded.
+    const outcomes = [first.status, second.status].sort();
+    expect(outcomes).toEqual(['fulfilled', 'rejected']);
+    expect(server.stats().tokenRequests).toBe(2);
+    await Promise.all([a.settled(), b.settled()]);
+    expect(calls.filter((c) => c === 'unlock')).toHaveLength(2);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('a third isolate, later, gets the token in one call', async () => {
     const { namespace, calls } = memoryNamespace();
     const store = durableObjectStore(namespace);
