@@ -111,6 +111,15 @@ describe('pnpm bench --smoke', () => {
     }
   });
 
+  test('workers: 1 token request per lifetime with the Durable Object store, none for a new isolate', async () => {
+    const { section, markdown } = await smoke('workers');
+    expect(section.fleet.durableObject.tokenRequestsPerLifetime).toBe(1);
+    expect(section.fleet.memory.tokenRequestsPerLifetime).toBe(section.fleet.memory.isolates);
+    expect(section.newIsolate.tokenRequests).toBe(0);
+    positive(section.newIsolate.firstFromObjectMs);
+    expect(markdown).toContain('## Workers');
+  });
+
   test('memory: managers hold their tokens; the day rotates tokens with no rejected call', async () => {
     const { section } = await smoke('memory');
     // One extra request: the warm-up manager.

@@ -12,7 +12,7 @@ export function evaluateTargets(results) {
   const add = (section, target, actual, met, note = '') =>
     targets.push({ section, target, actual, met, note });
 
-  const { core, peers, frameworks, fleet, memory } = results.sections;
+  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
 
   if (core) {
     const c = core.cached;
@@ -146,6 +146,22 @@ export function evaluateTargets(results) {
       `${d.heapStartKiB} → ${d.heapEndKiB} KiB (${signed(d.growthKiB)} KiB over ${d.rotations} rotations; ` +
         `trend ${signed(d.slopeKiBPerHour)} KiB/h)`,
       Math.abs(d.growthKiB) <= d.flatLimitKiB,
+    );
+  }
+  if (workers) {
+    const { durableObject, memory: alone } = workers.fleet;
+    add(
+      'workers',
+      `${durableObject.isolates} Workers isolates with the Durable Object store: 1 token request per lifetime`,
+      `${durableObject.tokenRequestsPerLifetime} (isolate memory only: ${alone.tokenRequestsPerLifetime})`,
+      durableObject.tokenRequestsPerLifetime === 1,
+    );
+    const n = workers.newIsolate;
+    add(
+      'workers',
+      'a new isolate gets the held token in one object round trip, no token request',
+      `+${n.addedMs} ms over a memory hit, ${n.tokenRequests} token requests`,
+      n.tokenRequests === 0,
     );
   }
   return targets;
