@@ -32,7 +32,7 @@ export const LOOKUP_ATTRIBUTES: readonly Attributes[] = [
 ];
 
 /** Slot in {@link LOOKUP_ATTRIBUTES}. */
-export const lookupSlot = (result: 'fresh' | 'stale' | 'miss', source: string | undefined) =>
+export const lookupSlot = (result: 'fresh' | 'stale' | 'miss', source: 'memory' | 'store') =>
   (result === 'fresh' ? 0 : result === 'stale' ? 2 : 4) + (source === 'store' ? 1 : 0);
 
 /** The instruments, with the names and units this package documents. */

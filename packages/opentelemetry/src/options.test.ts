@@ -9,6 +9,7 @@ const HIT: TokenEvent = {
   type: 'cache.hit',
   state: 'fresh',
   source: 'memory',
+  expiresAt: 10_000,
   key: 'https://oauth.twilio.com/v2/token OQ1',
   time: 0,
 };

@@ -5,15 +5,14 @@ import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { type TokenEvent, TokenRequestError } from '@twilio-oauth/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { byAttributes, type Sdk, startSdk } from '../test/otel';
-import type { ObservedEvent } from './events';
 import { twilioOAuthTelemetry } from './telemetry';
 
 const KEY = 'https://oauth.twilio.com/v2/token OQ-client-id';
 let sdk: Sdk;
 let now: number;
 // Distributes over the union, as the core's own event bodies do.
-type Body<E> = E extends ObservedEvent ? Omit<E, 'key' | 'time'> : never;
-let emit: (event: Body<ObservedEvent>) => void;
+type Body<E> = E extends TokenEvent ? Omit<E, 'key' | 'time'> : never;
+let emit: (event: Body<TokenEvent>) => void;
 
 beforeEach(() => {
   sdk = startSdk();
@@ -84,7 +83,7 @@ describe('token.request_failed', () => {
   it('token.refresh_failed is not counted again (request_failed already was)', async () => {
     emit({ type: 'token.requested', attempt: 1 });
     emit(failed('timeout', 3, true));
-    emit({ type: 'token.refresh_failed', error: new Error('x'), servingStale: true } as never);
+    emit({ type: 'token.refresh_failed', error: new Error('x'), servingStale: true });
     expect(byAttributes(await sdk.points('twilio_oauth.token.requests'))).toEqual([
       { attributes: { outcome: 'failed', 'error.type': 'timeout' }, value: 1 },
     ]);
@@ -94,8 +93,8 @@ describe('token.request_failed', () => {
 describe('stale serving and lookups', () => {
   it('counts stale serves and stale hits, by source', async () => {
     emit({ type: 'cache.hit', state: 'stale', source: 'memory', expiresAt: now + 100_000 });
-    emit({ type: 'cache.miss', source: 'memory' });
-    emit({ type: 'cache.miss', source: 'store' });
+    emit({ type: 'cache.miss', reason: 'empty', source: 'memory' });
+    emit({ type: 'cache.miss', reason: 'empty', source: 'store' });
     emit({ type: 'cache.hit', state: 'fresh', source: 'store', expiresAt: now + 900_000 });
     emit({ type: 'token.served_stale', expiresAt: now + 900_000 });
     emit({ type: 'token.served_stale', expiresAt: now + 900_000 });
@@ -114,17 +113,10 @@ describe('stale serving and lookups', () => {
     expect(byAttributes(served?.dataPoints ?? [])).toEqual([{ attributes: {}, value: 2 }]);
   });
 
-  it('a miss without a source (an older core) is a memory miss', async () => {
-    emit({ type: 'cache.miss' });
-    expect(byAttributes(await sdk.points('twilio_oauth.cache.lookups'))).toEqual([
-      { attributes: { result: 'miss', source: 'memory' }, value: 1 },
-    ]);
-  });
-
   it('lookups are cumulative across collections', async () => {
-    emit({ type: 'cache.hit', state: 'fresh', source: 'memory' });
+    emit({ type: 'cache.hit', state: 'fresh', source: 'memory', expiresAt: now + 1 });
     await sdk.metrics();
-    emit({ type: 'cache.hit', state: 'fresh', source: 'memory' });
+    emit({ type: 'cache.hit', state: 'fresh', source: 'memory', expiresAt: now + 1 });
     expect(byAttributes(await sdk.points('twilio_oauth.cache.lookups'))).toEqual([
       { attributes: { result: 'fresh', source: 'memory' }, value: 2 },
     ]);
@@ -165,7 +157,7 @@ describe('time to expiry', () => {
 describe('store.error', () => {
   it('counts by operation', async () => {
     for (const operation of ['get', 'get', 'lock'] as const) {
-      emit({ type: 'store.error', operation, error: new Error('down') } as never);
+      emit({ type: 'store.error', operation, error: new Error('down') });
     }
     const errors = (await sdk.metrics()).get('twilio_oauth.store.errors');
     expect(errors?.descriptor.unit).toBe('{error}');
@@ -201,5 +193,34 @@ describe('spans', () => {
       time: 0,
     });
     expect(sdk.spans()[0]?.attributes['server.address']).toBe('::1');
+  });
+});
+
+describe('several listeners on one meter provider', () => {
+  it('add up where their series are the same, and keep apart where they differ', async () => {
+    const make = (attributes?: Record<string, string>) =>
+      twilioOAuthTelemetry({ meterProvider: sdk.meterProvider, now: () => now, attributes });
+    const [one, two, acme] = [make(), make(), make({ tenant: 'acme' })];
+    const hit = { type: 'cache.hit', state: 'fresh', source: 'memory', time: now } as const;
+    one({ ...hit, key: `${KEY}-1`, expiresAt: now + 300_000 });
+    two({ ...hit, key: `${KEY}-2`, expiresAt: now + 100_000 });
+    two({ ...hit, key: `${KEY}-2`, expiresAt: now + 100_000 });
+    acme({ ...hit, key: `${KEY}-3`, expiresAt: now + 50_000 });
+    const lookups = byAttributes(await sdk.points('twilio_oauth.cache.lookups'));
+    expect(lookups).toEqual(
+      expect.arrayContaining([
+        { attributes: { result: 'fresh', source: 'memory' }, value: 3 },
+        { attributes: { tenant: 'acme', result: 'fresh', source: 'memory' }, value: 1 },
+      ]),
+    );
+    expect(lookups).toHaveLength(2);
+    const gauge = byAttributes(await sdk.points('twilio_oauth.token.time_to_expiry'));
+    expect(gauge).toEqual(
+      expect.arrayContaining([
+        { attributes: {}, value: 100 },
+        { attributes: { tenant: 'acme' }, value: 50 },
+      ]),
+    );
+    expect(gauge).toHaveLength(2);
   });
 });

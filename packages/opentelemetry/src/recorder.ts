@@ -1,29 +1,13 @@
-import {
-  type Attributes,
-  type ObservableResult,
-  type Span,
-  SpanKind,
-  SpanStatusCode,
-  type Tracer,
-} from '@opentelemetry/api';
-import type { ObservedEvent } from './events';
-import { type Instruments, LOOKUP_ATTRIBUTES, lookupSlot, SPAN_NAME } from './instruments';
+import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
+import type { TokenEvent } from '@twilio-oauth/core';
+import { lookupSlot, SPAN_NAME } from './instruments';
 import type { TelemetryConfig } from './options';
+import type { Holder, Tallies } from './tallies';
 
-/** One set of base attributes: every credential, or one credential with `includeCredentialKey`. */
-interface Series {
-  readonly attributes: Attributes;
-  /** Cumulative lookups, by slot of LOOKUP_ATTRIBUTES. */
-  readonly lookups: number[];
-}
-
-/** What is known about one credential key. */
-interface KeyState {
-  readonly series: Series;
+/** What one listener knows about one credential key. */
+interface KeyState extends Holder {
   /** Host of the token URL, for `server.address`; read from the key once. */
   readonly serverAddress: string | undefined;
-  /** Expiry of the held token (epoch ms), as last reported. */
-  expiresAt: number | undefined;
   /** The exchange in progress: a manager runs at most one at a time. */
   span: Span | undefined;
 }
@@ -46,27 +30,24 @@ const count = (lookups: number[], slot: number): void => {
 /** Turns core events into measurements and spans. One per listener, shared by its managers. */
 export class Recorder {
   readonly #config: TelemetryConfig;
-  readonly #instruments: Instruments;
+  readonly #tallies: Tallies;
   readonly #tracer: Tracer;
   readonly #keys = new Map<string, KeyState>();
-  readonly #series = new Map<string, Series>();
 
-  constructor(config: TelemetryConfig, instruments: Instruments, tracer: Tracer) {
+  constructor(config: TelemetryConfig, tallies: Tallies, tracer: Tracer) {
     this.#config = config;
-    this.#instruments = instruments;
+    this.#tallies = tallies;
     this.#tracer = tracer;
-    instruments.lookups.addCallback((result) => this.#observeLookups(result));
-    instruments.timeToExpiry.addCallback((result) => this.#observeExpiry(result));
   }
 
-  record(event: ObservedEvent): void {
+  record(event: TokenEvent): void {
     const state = this.#keys.get(event.key) ?? this.#add(event.key);
     const { attributes } = state.series;
-    const m = this.#instruments;
+    const m = this.#tallies.instruments;
     switch (event.type) {
       case 'cache.hit':
         count(state.series.lookups, lookupSlot(event.state, event.source));
-        if (event.expiresAt !== undefined) state.expiresAt = event.expiresAt;
+        state.expiresAt = event.expiresAt;
         return;
       case 'cache.miss':
         count(state.series.lookups, lookupSlot('miss', event.source));
@@ -119,56 +100,23 @@ export class Recorder {
       case 'store.error':
         m.storeErrors.add(1, { ...attributes, operation: event.operation });
         return;
+      // token.refresh_failed follows a token.request_failed, already counted.
     }
   }
 
   #add(key: string): KeyState {
-    const include = this.#config.includeCredentialKey;
-    const id = include ? key : '';
-    let series = this.#series.get(id);
-    if (!series) {
-      const base = this.#config.attributes;
-      series = {
-        attributes: Object.freeze(include ? { ...base, 'twilio_oauth.credential_key': key } : base),
-        lookups: LOOKUP_ATTRIBUTES.map(() => 0),
-      };
-      this.#series.set(id, series);
-    }
+    const { attributes, includeCredentialKey, now } = this.#config;
     const state: KeyState = {
-      series,
+      series: this.#tallies.series(
+        includeCredentialKey ? { ...attributes, 'twilio_oauth.credential_key': key } : attributes,
+      ),
+      now,
       serverAddress: serverAddressOf(key),
       expiresAt: undefined,
       span: undefined,
     };
     this.#keys.set(key, state);
+    this.#tallies.hold(state);
     return state;
-  }
-
-  #observeLookups(result: ObservableResult): void {
-    for (const series of this.#series.values()) {
-      series.lookups.forEach((count, slot) => {
-        if (count > 0) result.observe(count, { ...series.attributes, ...LOOKUP_ATTRIBUTES[slot] });
-      });
-    }
-  }
-
-  /**
-   * Per series, the soonest expiry of the tokens still valid: the one to worry about;
-   * 0 when every token it had has expired (the SDK would repeat a series no longer observed).
-   */
-  #observeExpiry(result: ObservableResult): void {
-    const now = this.#config.now();
-    const soonest = new Map<Series, number>();
-    for (const { series, expiresAt } of this.#keys.values()) {
-      if (expiresAt === undefined) continue;
-      const seen = soonest.get(series);
-      const valid = expiresAt > now;
-      if (seen === undefined || (valid && (seen <= now || expiresAt < seen))) {
-        soonest.set(series, expiresAt);
-      }
-    }
-    for (const [series, expiresAt] of soonest) {
-      result.observe(Math.max(0, expiresAt - now) / 1000, series.attributes);
-    }
   }
 }

@@ -1,52 +1,22 @@
 // Over real HTTP (the mock server) with the real OpenTelemetry SDK: what an operator sees.
 import { metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DataPointType, type Histogram } from '@opentelemetry/sdk-metrics';
-import { TokenManager, type TokenManagerOptions, type TokenStore } from '@twilio-oauth/core';
-import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { byAttributes, type Sdk, startSdk } from '../test/otel';
+import type { TokenStore } from '@twilio-oauth/core';
+import type { MockServer } from '@twilio-oauth/mock-server';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TTL_S, useHarness } from '../test/harness';
+import { byAttributes, type Sdk } from '../test/otel';
 import { twilioOAuthTelemetry } from './telemetry';
 
-const TTL_S = 600;
-let server: MockServer;
+const h = useHarness();
+const manager = h.manager;
+const client = h.client;
 let sdk: Sdk;
-const managers: TokenManager[] = [];
-
-beforeAll(async () => {
-  server = await startMockServer({
-    tokenTtlSeconds: TTL_S,
-    clients: [
-      { clientId: 'OQ-tenant-a', clientSecret: 'secret-of-tenant-a-1234' },
-      { clientId: 'OQ-tenant-b', clientSecret: 'secret-of-tenant-b-5678' },
-    ],
-  });
-});
-afterAll(() => server.close());
+let server: MockServer;
 beforeEach(() => {
-  server.reset();
-  sdk = startSdk();
+  sdk = h.sdk;
+  server = h.server;
 });
-afterEach(async () => {
-  await Promise.all(managers.splice(0).map((m) => m.close()));
-  await sdk.shutdown();
-});
-
-const client = (i = 0) => server.clients[i] as { clientId: string; clientSecret: string };
-
-function manager(options: Partial<TokenManagerOptions> = {}, i = 0): TokenManager {
-  const m = new TokenManager({
-    ...client(i),
-    tokenUrl: server.tokenUrl,
-    retry: { baseDelayMs: 1, maxDelayMs: 2 },
-    onEvent: twilioOAuthTelemetry({
-      meterProvider: sdk.meterProvider,
-      tracerProvider: sdk.tracerProvider,
-    }),
-    ...options,
-  });
-  managers.push(m);
-  return m;
-}
 
 describe('one exchange, then cached calls', () => {
   it('counts one issued request, its duration in seconds, and every lookup', async () => {

@@ -1,9 +1,9 @@
 import { diag, metrics, trace } from '@opentelemetry/api';
 import type { TokenEvent } from '@twilio-oauth/core';
-import type { ObservedEvent } from './events';
-import { createInstruments, INSTRUMENTATION_SCOPE } from './instruments';
+import { INSTRUMENTATION_SCOPE } from './instruments';
 import { type TwilioOAuthTelemetryOptions, telemetryConfig } from './options';
 import { Recorder } from './recorder';
+import { talliesOf } from './tallies';
 
 /**
  * An `onEvent` listener for `TokenManager` (or any adapter's options) that
@@ -40,12 +40,12 @@ export function twilioOAuthTelemetry(
     try {
       recorder ??= new Recorder(
         config,
-        createInstruments(
+        talliesOf(
           (config.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_SCOPE),
         ),
         (config.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_SCOPE),
       );
-      recorder.record(event as ObservedEvent);
+      recorder.record(event);
     } catch (error) {
       // Telemetry must never break token handling, nor keep the event from the user's listener.
       diag.error(`${INSTRUMENTATION_SCOPE}: could not record ${event.type}`, error);
