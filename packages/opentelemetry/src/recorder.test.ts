@@ -201,7 +201,7 @@ describe('several listeners on one meter provider', () => {
     const make = (attributes?: Record<string, string>) =>
       twilioOAuthTelemetry({ meterProvider: sdk.meterProvider, now: () => now, attributes });
     const [one, two, acme] = [make(), make(), make({ tenant: 'acme' })];
-    const hit = { type: 'cache.hit', state: 'fresh', source: 'memory', time: now } as const;
+    const hit = { type: 'cache.hit', state: 'fresh', source: 'store', time: now } as const;
     one({ ...hit, key: `${KEY}-1`, expiresAt: now + 300_000 });
     two({ ...hit, key: `${KEY}-2`, expiresAt: now + 100_000 });
     two({ ...hit, key: `${KEY}-2`, expiresAt: now + 100_000 });
@@ -209,8 +209,8 @@ describe('several listeners on one meter provider', () => {
     const lookups = byAttributes(await sdk.points('twilio_oauth.cache.lookups'));
     expect(lookups).toEqual(
       expect.arrayContaining([
-        { attributes: { result: 'fresh', source: 'memory' }, value: 3 },
-        { attributes: { tenant: 'acme', result: 'fresh', source: 'memory' }, value: 1 },
+        { attributes: { result: 'fresh', source: 'store' }, value: 3 },
+        { attributes: { tenant: 'acme', result: 'fresh', source: 'store' }, value: 1 },
       ]),
     );
     expect(lookups).toHaveLength(2);

@@ -42,13 +42,18 @@ export class Recorder {
 
   record(event: TokenEvent): void {
     const state = this.#keys.get(event.key) ?? this.#add(event.key);
+    const type = event.type;
+    // The hot case (every cached call) reads as few fields as it can.
+    if (type === 'cache.hit') {
+      const source = event.source;
+      count(state.series.lookups, lookupSlot(event.state, source));
+      // A memory hit serves the token whose expiry token.issued (or a store hit) reported.
+      if (source === 'store') state.expiresAt = event.expiresAt;
+      return;
+    }
     const { attributes } = state.series;
     const m = this.#tallies.instruments;
     switch (event.type) {
-      case 'cache.hit':
-        count(state.series.lookups, lookupSlot(event.state, event.source));
-        state.expiresAt = event.expiresAt;
-        return;
       case 'cache.miss':
         count(state.series.lookups, lookupSlot('miss', event.source));
         return;
