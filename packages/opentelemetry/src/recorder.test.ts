@@ -169,7 +169,7 @@ describe('store.error', () => {
 });
 
 describe('spans', () => {
-  it('a new exchange ends one whose end was never reported (its manager closed)', () => {
+  it('a new exchange of the same key ends a span whose end never came', () => {
     emit({ type: 'token.requested', attempt: 1 });
     emit({ type: 'token.requested', attempt: 1 });
     emit({ type: 'token.issued', expiresAt: now + 1_000, attempts: 1, durationMs: 5 });

@@ -53,7 +53,7 @@ export class Recorder {
     }
     const { attributes } = state.series;
     const m = this.#tallies.instruments;
-    switch (event.type) {
+    switch (type) {
       case 'cache.miss':
         count(state.series.lookups, lookupSlot('miss', event.source));
         return;
@@ -64,7 +64,8 @@ export class Recorder {
           });
           return;
         }
-        // Only an exchange whose end was never reported (its manager closed) can still be open.
+        // A span still open here lost its end: two managers of one key under one listener
+        // interleave their exchanges (the metrics stay right; only spans are per key).
         state.span?.end();
         state.span = this.#tracer.startSpan(SPAN_NAME, {
           kind: SpanKind.CLIENT,
