@@ -223,4 +223,20 @@ describe('several listeners on one meter provider', () => {
     );
     expect(gauge).toHaveLength(2);
   });
+
+  it('a later listener of the same credential takes over its expiry (a pool recreated its manager)', async () => {
+    const make = () => twilioOAuthTelemetry({ meterProvider: sdk.meterProvider, now: () => now });
+    const issued = {
+      type: 'token.issued',
+      attempts: 1,
+      durationMs: 1,
+      key: KEY,
+      time: now,
+    } as const;
+    make()({ ...issued, expiresAt: now + 100_000 });
+    make()({ ...issued, expiresAt: now + 500_000 });
+    expect(byAttributes(await sdk.points('twilio_oauth.token.time_to_expiry'))).toEqual([
+      { attributes: {}, value: 500 },
+    ]);
+  });
 });

@@ -2,10 +2,13 @@ import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry
 import type { TokenEvent } from '@twilio-oauth/core';
 import { lookupSlot, SPAN_NAME } from './instruments';
 import type { TelemetryConfig } from './options';
-import type { Holder, Tallies } from './tallies';
+import type { Holder, Series, Tallies } from './tallies';
 
 /** What one listener knows about one credential key. */
-interface KeyState extends Holder {
+interface KeyState {
+  readonly series: Series;
+  /** The held token's expiry, shared with other listeners of the same series and key. */
+  readonly holder: Holder;
   /** Host of the token URL, for `server.address`; read from the key once. */
   readonly serverAddress: string | undefined;
   /** The exchange in progress: a manager runs at most one at a time. */
@@ -48,7 +51,7 @@ export class Recorder {
       const source = event.source;
       count(state.series.lookups, lookupSlot(event.state, source));
       // A memory hit serves the token whose expiry token.issued (or a store hit) reported.
-      if (source === 'store') state.expiresAt = event.expiresAt;
+      if (source === 'store') state.holder.expiresAt = event.expiresAt;
       return;
     }
     const { attributes } = state.series;
@@ -76,7 +79,7 @@ export class Recorder {
         });
         return;
       case 'token.issued': {
-        state.expiresAt = event.expiresAt;
+        state.holder.expiresAt = event.expiresAt;
         const outcome = { ...attributes, outcome: 'issued' };
         m.requests.add(1, outcome);
         m.duration.record(event.durationMs / 1000, outcome);
@@ -100,7 +103,7 @@ export class Recorder {
         return;
       }
       case 'token.served_stale':
-        state.expiresAt = event.expiresAt;
+        state.holder.expiresAt = event.expiresAt;
         m.servedStale.add(1, attributes);
         return;
       case 'store.error':
@@ -112,17 +115,16 @@ export class Recorder {
 
   #add(key: string): KeyState {
     const { attributes, includeCredentialKey, now } = this.#config;
+    const series = this.#tallies.series(
+      includeCredentialKey ? { ...attributes, 'twilio_oauth.credential_key': key } : attributes,
+    );
     const state: KeyState = {
-      series: this.#tallies.series(
-        includeCredentialKey ? { ...attributes, 'twilio_oauth.credential_key': key } : attributes,
-      ),
-      now,
+      series,
+      holder: this.#tallies.holder(series, key, now),
       serverAddress: serverAddressOf(key),
-      expiresAt: undefined,
       span: undefined,
     };
     this.#keys.set(key, state);
-    this.#tallies.hold(state);
     return state;
   }
 }

@@ -8,12 +8,12 @@ export interface Series {
   readonly lookups: number[];
 }
 
-/** One credential of one listener, as the time-to-expiry gauge sees it. */
+/** One credential in one series, as the time-to-expiry gauge sees it. */
 export interface Holder {
   readonly series: Series;
   /** Expiry of the held token (epoch ms), as last reported. */
   expiresAt: number | undefined;
-  /** The listener's clock. */
+  /** The clock of the first listener that saw the credential. */
   readonly now: () => number;
 }
 
@@ -29,7 +29,11 @@ const idOf = (attributes: Attributes): string =>
 export class Tallies {
   readonly instruments: Instruments;
   readonly #series = new Map<string, Series>();
-  readonly #holders = new Set<Holder>();
+  /**
+   * By series and credential key, shared by the listeners that see them: listeners made
+   * again and again (a pool that recreates its managers, say) cost no memory per listener.
+   */
+  readonly #holders = new Map<string, Holder>();
 
   constructor(meter: Meter) {
     this.instruments = createInstruments(meter);
@@ -51,9 +55,15 @@ export class Tallies {
     return series;
   }
 
-  /** Reports `holder` on the time-to-expiry gauge from now on. */
-  hold(holder: Holder): void {
-    this.#holders.add(holder);
+  /** The holder of credential `key` in `series`, reported on the time-to-expiry gauge. */
+  holder(series: Series, key: string, now: () => number): Holder {
+    const id = `${idOf(series.attributes)} ${key}`;
+    let holder = this.#holders.get(id);
+    if (!holder) {
+      holder = { series, expiresAt: undefined, now };
+      this.#holders.set(id, holder);
+    }
+    return holder;
   }
 
   #observeLookups(result: ObservableResult): void {
@@ -70,7 +80,7 @@ export class Tallies {
    */
   #observeExpiry(result: ObservableResult): void {
     const soonest = new Map<Series, number>();
-    for (const { series, expiresAt, now } of this.#holders) {
+    for (const { series, expiresAt, now } of this.#holders.values()) {
       if (expiresAt === undefined) continue;
       const leftMs = Math.max(0, expiresAt - now());
       const seen = soonest.get(series);
