@@ -115,10 +115,18 @@ export class Refresher {
     for (const controller of this.#controllers) controller.abort();
   }
 
-  /** Resolves (never rejects) once every refresh and background store write has finished. */
-  settled(): Promise<void> {
-    const runs = [...this.#running].map((run) => run.catch(noop));
-    return Promise.all([...runs, this.#parts.store?.settled()]).then(noop);
+  /**
+   * Resolves (never rejects) once every refresh has finished — with the store write and
+   * lock release each queues as it ends (on Workers, `waitUntil` must cover them too).
+   */
+  async settled(): Promise<void> {
+    const store = this.#parts.store;
+    // A refresh queues its store work only when its token arrives: wait until nothing new is.
+    for (;;) {
+      const background = store?.settled();
+      await Promise.all([...[...this.#running].map((run) => run.catch(noop)), background]);
+      if (this.#running.size === 0 && background === store?.settled()) return;
+    }
   }
 
   async #run(reason: { force: boolean; background: boolean }): Promise<Entry> {
