@@ -50,7 +50,13 @@ describe('pnpm bench --smoke', () => {
     positive(section.cached.floorNs);
     positive(section.cached.getTokenNs);
     positive(section.cached.ratioToFloor);
+    positive(section.cached.getTokenNoopListenerNs);
+    positive(section.cached.getTokenTelemetryNs);
+    positive(section.cached.telemetryRatioToFloor);
+    // Every cached call of the telemetry task was a lookup the SDK saw.
+    expect(section.cached.telemetryLookupsCounted).toBeGreaterThan(200);
     expect(markdown).toContain('| floor: `await` of an already-resolved promise |');
+    expect(markdown).toContain('With the OpenTelemetry listener:');
     expect(
       results.targets.find((t) => t.section === 'core' && /→ 1 token request/.test(t.target)).met,
     ).toBe(true);

@@ -34,6 +34,7 @@ const PACKAGES = {
     peers: ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'],
   },
   redis: { exports: ['RedisTokenStore'], peers: ['ioredis'] },
+  opentelemetry: { exports: ['twilioOAuthTelemetry'], peers: ['@opentelemetry/api'] },
 };
 
 let project;

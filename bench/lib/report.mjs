@@ -30,12 +30,34 @@ function coreSection(core) {
           int(1e9 / c.getAuthorizationHeaderNs),
         ],
         ['`Date.now()` alone (not awaited)', c.clockReadNs, int(1e9 / c.clockReadNs)],
+        ...(c.getTokenTelemetryNs === undefined
+          ? []
+          : [
+              [
+                '`manager.getToken()` with a no-op `onEvent`, token cached',
+                c.getTokenNoopListenerNs,
+                int(1e9 / c.getTokenNoopListenerNs),
+              ],
+              [
+                '`manager.getToken()` with `twilioOAuthTelemetry()` (real metrics SDK), token cached',
+                c.getTokenTelemetryNs,
+                int(1e9 / c.getTokenTelemetryNs),
+              ],
+            ]),
       ],
     ),
     '',
     `getToken() / floor = **${c.ratioToFloor}×** (median over ${c.roundsNs.floor.length} rounds of the ratio within each round; ` +
       `per-round ns range: floor ${Math.min(...c.roundsNs.floor)}–${Math.max(...c.roundsNs.floor)}, ` +
       `getToken ${Math.min(...c.roundsNs.getToken)}–${Math.max(...c.roundsNs.getToken)}; every round in latest.json).`,
+    ...(c.getTokenTelemetryNs === undefined
+      ? []
+      : [
+          '',
+          `With the OpenTelemetry listener: **${c.telemetryRatioToFloor}× the floor**, ${c.telemetryRatioToGetToken}× ` +
+            `getToken() without a listener; a no-op listener alone: ${c.noopListenerRatioToFloor}× the floor ` +
+            `(same rounds; ${int(c.telemetryLookupsCounted)} lookups counted by the SDK at the end).`,
+        ]),
     '',
     `${int(core.coldCallers.callers)} concurrent cold \`getToken()\` callers on a new manager: ` +
       `**${core.coldCallers.tokenRequestsMax} token request** (per run: ${core.coldCallers.tokenRequestsPerRun.join(', ')}), ` +
