@@ -39,16 +39,10 @@ export function evaluateTargets(results) {
         met,
         met
           ? ''
-          : `over by ${fmt(c.getTokenTelemetryNs - c.floorNs * 3, 1)} ns. Any listener moves the cached ` +
-              `call off the hot path into the core's event path (${fmt(c.getTokenNoopListenerNs - c.getTokenNs, 1)} ns ` +
+          : `over by ${fmt(c.getTokenTelemetryNs - c.floorNs * 3, 1)} ns: a listener makes the ` +
+              `cached call read the clock and build one event (${fmt(c.getTokenNoopListenerNs - c.getTokenNs, 1)} ns ` +
               `with a no-op listener); recording the lookup adds ` +
-              `${fmt(c.getTokenTelemetryNs - c.getTokenNoopListenerNs, 1)} ns on top.` +
-              (/^v?20\./.test(results.machine?.node ?? '')
-                ? " On Node 20 (V8 11.3) the core's emit, which builds each event as " +
-                  '`{ ...body, key, time }`, makes a new hidden class per event once optimised: ' +
-                  'that allocation is most of the no-op cost, and it turns every field a listener ' +
-                  'reads into a megamorphic lookup (most of what recording adds). Node 22 does not.'
-                : ''),
+              `${fmt(c.getTokenTelemetryNs - c.getTokenNoopListenerNs, 1)} ns on top.`,
       );
     }
     add(
