@@ -46,7 +46,13 @@ function probe(line, binary) {
         `Set NODE_MATRIX_NODE${line} to a Node ${line} binary to run this line here.`,
     };
   }
-  const version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+  let version;
+  try {
+    version = execFileSync(binary, ['--version'], { encoding: 'utf8' }).trim();
+  } catch (error) {
+    // E.g. a Linux binary on another system (ENOEXEC), or a glibc build on musl.
+    return { missing: `${binary} does not run here (${error.code ?? error.message}).` };
+  }
   if (version.split('.')[0] !== `v${line}`) {
     return { missing: `${binary} is Node ${version}, not a Node ${line} release.` };
   }

@@ -83,6 +83,14 @@ describe('node-matrix', () => {
     expect(out).toContain(`is Node ${process.version}, not a Node 22 release`);
   });
 
+  test('a binary that cannot run on this system counts as missing', () => {
+    const { code, out } = matrix(['--lines', '22', '--', '--root', fixture], {
+      NODE_MATRIX_NODE22: join(root, fixture, 'vitest.config.mjs'),
+    });
+    expect(code).toBe(0);
+    expect(out).toMatch(/Node 22 skipped: .*vitest\.config\.mjs does not run here \(EACCES\)/);
+  });
+
   test.runIf(installed.includes('24'))(
     'a failing suite fails the run and names the line',
     () => {
