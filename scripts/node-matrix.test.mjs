@@ -55,7 +55,9 @@ describe('node-matrix', () => {
     const missing = { NODE_MATRIX_NODE22: join(root, 'no-such-node') };
     const local = matrix(['--lines', '22', '--', '--root', fixture], missing);
     expect(local.code).toBe(0);
-    expect(local.out).toContain('Node 22 skipped: no binary at no-such-node');
+    expect(local.out).toContain(
+      'Node 22 skipped: no binary at no-such-node (NODE_MATRIX_NODE22 names no file)',
+    );
     expect(local.out).toContain('Set NODE_MATRIX_NODE22 to a Node 22 binary');
     expect(local.out).toContain(
       'skipped lines fail instead when NODE_MATRIX_REQUIRED=1 or CI is set',
