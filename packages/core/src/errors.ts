@@ -137,7 +137,6 @@ export const LIBRARY_CODES: ReadonlySet<string> = new Set([
   'host_not_allowed',
   'twilio_error',
   'token_error',
-  'secret_unavailable',
 ]);
 
 const twilioCodeOf = (error: unknown): number | undefined => {
