@@ -34,7 +34,7 @@ describe('tokens for the SDK', () => {
     const error = await client.messages.list().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenRequestError);
     expect(error).not.toBeInstanceOf(twilio.RestException);
-    expect(error).toMatchObject({ code: 'invalid_client', status: 401 });
+    expect(error).toMatchObject({ code: 'invalid_client', status: 400, retryable: false });
     expect(String((error as Error).message)).not.toContain('wrong-secret');
     expect(h.server.stats().apiRequests).toBe(0);
   });
