@@ -49,6 +49,14 @@ describe('messages through the bridge', () => {
     expect(await second?.nextPage()).toBeUndefined();
   });
 
+  it('messages(sid).fetch() returns the message the create made', async () => {
+    const sent = await send('fetch me');
+    const fetched = await h.client.messages(sent.sid).fetch();
+    expect(fetched.sid).toBe(sent.sid);
+    expect(fetched.body).toBe('fetch me');
+    expect(fetched.toJSON()).toMatchObject({ to: TO, from: FROM, accountSid: h.server.accountSid });
+  });
+
   it('fetch of an unknown message is the SDK RestException with status, code, moreInfo', async () => {
     const error = await h.client
       .messages(`SM${'0'.repeat(32)}`)
