@@ -135,12 +135,7 @@ async function outageScene(env, { log, paint, printTable }) {
 }
 
 function bridge({ mock, TokenManager, twilioClient }, extra = {}) {
-  const manager = new TokenManager({
-    ...mock.clients[0],
-    tokenUrl: mock.tokenUrl,
-    allowedHosts: [new URL(mock.url).hostname],
-    ...extra,
-  });
+  const manager = new TokenManager({ ...mock.clientOptions(), ...extra });
   const client = twilioClient(manager, {
     accountSid: mock.accountSid,
     apiBaseUrl: mock.apiBaseUrl,

@@ -31,13 +31,7 @@ export function useHarness(): Harness {
   beforeEach(() => {
     h.server.reset();
     h.make = (managerOptions = {}, clientOptions = {}) => {
-      const [credentials] = h.server.clients;
-      const manager = new TokenManager({
-        ...credentials,
-        tokenUrl: h.server.tokenUrl,
-        allowedHosts: ['127.0.0.1'],
-        ...managerOptions,
-      });
+      const manager = new TokenManager({ ...h.server.clientOptions(), ...managerOptions });
       managers.push(manager);
       const client = twilioClient(manager, {
         accountSid: h.server.accountSid,
