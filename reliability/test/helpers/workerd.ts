@@ -30,6 +30,9 @@ const DATA_OPTIONS = [
   'allowedHosts',
 ] as const satisfies readonly (keyof TokenManagerOptions)[];
 
+/** Longest wait for the isolate's exchanges to end (every fault of the suite ends sooner). */
+const SETTLE_LIMIT_MS = 15_000;
+
 export class WorkerdHost {
   /** Every access token the isolate's token requests got (read there, for leak checks). */
   readonly tokens = new Set<string>();
@@ -74,7 +77,7 @@ export class WorkerdHost {
   /**
    * A new run: a manager of its own in the isolate (a new credential key), driven with
    * `setup`'s data options and clock; its events reach `setup.options.onEvent` and its
-   * errors `setup.hooks.error` on each call and while settling.
+   * errors `setup.hooks.error` when it settles and when it closes.
    */
   adapter(setup: AdapterSetup): RunningAdapter {
     const run = String(++this.#runs);
@@ -110,14 +113,19 @@ export class WorkerdHost {
         const { method, path } = ROUTES[route];
         const answer = await dispatch(`/call${path}`, { method });
         hooks.response('workerd', answer);
-        await drain();
         return { status: answer.status, body: answer.body };
       },
       expectBurst: (count, arrival) => gate({ count, arrival }),
       clearBurst: () => gate({}),
       settle: async () => {
         // Polls: the isolate's refreshes outlive the requests that started them.
-        while ((await drain()).exchangesInFlight > 0) {
+        const deadline = performance.now() + SETTLE_LIMIT_MS;
+        for (let drained = await drain(); drained.exchangesInFlight > 0; drained = await drain()) {
+          if (performance.now() > deadline) {
+            throw new Error(
+              `workerd: ${drained.exchangesInFlight} token exchange(s) still in flight after ${SETTLE_LIMIT_MS} ms`,
+            );
+          }
           await new Promise((resolve) => setTimeout(resolve, 5));
         }
       },
