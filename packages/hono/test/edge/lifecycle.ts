@@ -9,7 +9,9 @@ import {
 } from './session';
 
 /** How long the token endpoint holds the background refresh of the refresh-ahead test. */
-const SLOW_TOKEN_MS = 600;
+const SLOW_TOKEN_MS = 1_000;
+/** For `vi.waitFor`: what happens in the isolate in the background, polled. */
+const WAIT = { timeout: 5_000, interval: 20 };
 
 /**
  * A token's life across requests of one isolate, on each runtime: renewal after expiry,
@@ -65,6 +67,11 @@ export function lifecycleTests(running: (ctx: TestContext) => EdgeSession): void
     expect(b.expiresAt).toBeGreaterThan(first);
     expect(edge.laneRequests('ahead')).toBe(2);
     expect(edge.server.stats().byClient[clientId]?.tokensIssued).toBe(2);
+    // B missed (expired) before the token came: it joined the refresh, it did not find its result.
+    const types = (await edge.events('ahead')).map((e) => e.type);
+    const bMissed = types.indexOf('cache.miss', types.indexOf('token.issued') + 1);
+    expect(bMissed).toBeGreaterThan(-1);
+    expect(bMissed).toBeLessThan(types.lastIndexOf('token.issued'));
     expect(await edge.laneMessages('ahead')).toBe(200);
   });
 
@@ -78,7 +85,7 @@ export function lifecycleTests(running: (ctx: TestContext) => EdgeSession): void
     expect(await edge.laneToken('stale')).toMatchObject({ status: 200, expiresAt: first });
     await vi.waitFor(async () => {
       expect((await edge.events('stale')).map((e) => e.type)).toContain('token.refresh_failed');
-    });
+    }, WAIT);
     expect(edge.laneRequests('stale')).toBe(3);
 
     // In the buffer, past the 5-s cooldown: the caller waits for a refresh that fails, and
@@ -149,7 +156,7 @@ export function lifecycleTests(running: (ctx: TestContext) => EdgeSession): void
       const waiting = edge.laneToken('lockfill');
       await vi.waitFor(async () => {
         expect((await edge.store({})).locksRefused).toBe(held.locksRefused + 1);
-      });
+      }, WAIT);
       // The other holder got a token and stores it; the waiting request adopts it.
       const accessToken = await tokenFromMock(edge, edge.clientId('lockfill'));
       await edge.store({ accessToken, expiresInSeconds: TOKEN_TTL_SECONDS });
