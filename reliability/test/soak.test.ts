@@ -176,7 +176,7 @@ describe('a day of 10-minute tokens (Hono on workerd)', () => {
       faultPeriodMs: 2 * HOUR_MS,
       faultScale: 0.25,
       outage: { atMs: 15 * HOUR_MS + 30 * MINUTE_MS, minutes: 25 },
-      stepMinutes: { min: 1, max: 3 },
+      stepMinutes: { min: 1, max: 4 },
       seed: 20310601,
     };
     const mock = await startMock({ tokenTtlSeconds: LIFETIME_S });
@@ -224,7 +224,7 @@ describe('a day of 10-minute tokens (Hono on workerd)', () => {
     const extra = expectHealthy(outcome, {
       lifetimeMs: LIFETIME_S * 1000,
       refreshAheadMs: REFRESH_AHEAD_S * 1000,
-      maxStepMs: 3 * MINUTE_MS,
+      maxStepMs: 4 * MINUTE_MS,
       durationMs: plan.durationMs,
       callsPerStep: WORKERD_GET_TOKEN_CALLS + FETCH_CALLS,
     });
@@ -236,7 +236,7 @@ describe('a day of 10-minute tokens (Hono on workerd)', () => {
     expect(renewedAhead).toBeGreaterThan(outcome.issued.length / 2);
 
     soakSection.rows.push({
-      fault: `Hono on workerd (miniflare, one isolate, options from bindings): ${outcome.calls} requests over 1 day (${outcome.steps} steps of 1–3 min, each ${WORKERD_GET_TOKEN_CALLS} concurrent \`GET /token\` and ${FETCH_CALLS} \`GET /messages\`), 10-min tokens, \`refreshAheadSeconds\` 120, \`expiryBufferSeconds\` 30, ${outcome.windows.length} fault windows (one every 2 h, a quarter as long)`,
+      fault: `Hono on workerd (miniflare, one isolate, options from bindings): ${outcome.calls} requests over 1 day (${outcome.steps} steps of 1–4 min, each ${WORKERD_GET_TOKEN_CALLS} concurrent \`GET /token\` and ${FETCH_CALLS} \`GET /messages\`), 10-min tokens, \`refreshAheadSeconds\` 120, \`expiryBufferSeconds\` 30, ${outcome.windows.length} fault windows (one every 2 h, a quarter as long)`,
       callers: `0 failed requests while a valid token existed; ${outcome.failuresWithoutToken} failures, all after the last token had expired, during: ${[...outcome.failedDuring].join('; ')}`,
       tokenRequests: `${outcome.issued.length} tokens issued (≥ ${plan.durationMs / (LIFETIME_S * 1000)} lifetimes of 10 min), ${renewedAhead} of them refreshed ahead of expiry; ${extra} more requests, all attempts that met a fault (${outcome.counts.failedExchanges} failed exchanges)`,
       recovery: `every fault window ended with service resumed at the next step; wall time ${(outcome.wallMs / 1000).toFixed(1)} s`,

@@ -36,7 +36,9 @@ const required = process.env.TWILIO_OAUTH_EDGE_REQUIRED === '1';
 
 /**
  * The behaviour every edge runtime must show, run against the mock server on
- * loopback: lazy handle, single flight within one isolate, 502 without secrets.
+ * loopback: lazy handle, single flight within one isolate, 502 without secrets, and
+ * a token's whole life across requests (./lifecycle), with the isolate's clock and
+ * the mock's moved together. Every test that gets a token also renews it.
  */
 export function describeEdgeRuntime(
   runtime: string,
