@@ -25,6 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** What each package must export, and where its peers come from in the workspace. */
 const PACKAGES = {
   core: { exports: ['TokenManager', 'requestToken', 'MemoryTokenStore', 'TokenRequestError'] },
+  cloudflare: { exports: ['TwilioTokenBroker', 'durableObjectStore', 'TokenBrokerError'] },
   'mock-server': { exports: ['startMockServer'] },
   express: { exports: ['twilioOAuth', 'twilioOAuthErrorHandler'], peers: ['express'] },
   hono: { exports: ['twilioOAuth'], peers: ['hono'] },
@@ -33,6 +34,7 @@ const PACKAGES = {
     peers: ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'],
   },
   redis: { exports: ['RedisTokenStore'], peers: ['ioredis'] },
+  opentelemetry: { exports: ['twilioOAuthTelemetry'], peers: ['@opentelemetry/api'] },
 };
 
 let project;

@@ -12,7 +12,7 @@ export function evaluateTargets(results) {
   const add = (section, target, actual, met, note = '') =>
     targets.push({ section, target, actual, met, note });
 
-  const { core, peers, frameworks, fleet, memory } = results.sections;
+  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
 
   if (core) {
     const c = core.cached;
@@ -29,6 +29,28 @@ export function evaluateTargets(results) {
             `freshness; Date.now() alone costs ${c.clockReadNs} ns on this VM, more than the ` +
             `${fmt(budget - c.floorNs, 1)} ns allowance.`,
     );
+    if (c.getTokenTelemetryNs !== undefined) {
+      const met = c.telemetryRatioToFloor <= 3;
+      add(
+        'core',
+        'cached getToken() with the OpenTelemetry listener ≤ 3 × floor',
+        `${c.getTokenTelemetryNs} ns vs floor ${c.floorNs} ns = ${c.telemetryRatioToFloor}× ` +
+          `(no listener ${c.ratioToFloor}×, no-op listener ${c.noopListenerRatioToFloor}×)`,
+        met,
+        met
+          ? ''
+          : `over by ${fmt(c.getTokenTelemetryNs - c.floorNs * 3, 1)} ns. Any listener moves the cached ` +
+              `call off the hot path into the core's event path (${fmt(c.getTokenNoopListenerNs - c.getTokenNs, 1)} ns ` +
+              `with a no-op listener); recording the lookup adds ` +
+              `${fmt(c.getTokenTelemetryNs - c.getTokenNoopListenerNs, 1)} ns on top.` +
+              (/^v?20\./.test(results.machine?.node ?? '')
+                ? " On Node 20 (V8 11.3) the core's emit, which builds each event as " +
+                  '`{ ...body, key, time }`, makes a new hidden class per event once optimised: ' +
+                  'that allocation is most of the no-op cost, and it turns every field a listener ' +
+                  'reads into a megamorphic lookup (most of what recording adds). Node 22 does not.'
+                : ''),
+      );
+    }
     add(
       'core',
       `${core.coldCallers.callers} concurrent cold getToken() → 1 token request`,
@@ -146,6 +168,22 @@ export function evaluateTargets(results) {
       `${d.heapStartKiB} → ${d.heapEndKiB} KiB (${signed(d.growthKiB)} KiB over ${d.rotations} rotations; ` +
         `trend ${signed(d.slopeKiBPerHour)} KiB/h)`,
       Math.abs(d.growthKiB) <= d.flatLimitKiB,
+    );
+  }
+  if (workers) {
+    const { durableObject, memory: alone } = workers.fleet;
+    add(
+      'workers',
+      `${durableObject.isolates} Workers isolates with the Durable Object store: 1 token request per lifetime`,
+      `${durableObject.tokenRequestsPerLifetime} (isolate memory only: ${alone.tokenRequestsPerLifetime})`,
+      durableObject.tokenRequestsPerLifetime === 1,
+    );
+    const n = workers.newIsolate;
+    add(
+      'workers',
+      'a new isolate gets the held token in one object round trip, no token request',
+      `+${n.addedMs} ms over a memory hit, ${n.tokenRequests} token requests`,
+      n.tokenRequests === 0,
     );
   }
   return targets;

@@ -5,6 +5,9 @@
  *
  * @packageDocumentation
  */
+
+export { secretBoundKey } from './credential';
+export { DEFAULT_ALLOWED_HOSTS, DEFAULTS } from './defaults';
 export {
   HostNotAllowedError,
   httpStatusForError,

@@ -1,25 +1,21 @@
 import { RedactedToken } from './access-token';
+import { type Credential, SecretReader } from './credential';
 import { TokenRequestError } from './errors';
 import { type ExchangeConfig, exchangeConfig } from './options';
-import { delay, noop, unref } from './timers';
+import { safeError } from './safe-error';
+import { delay, unref } from './timers';
+import {
+  fail,
+  type Issued,
+  parseFailure,
+  parseSuccess,
+  readCapped,
+  retryAfterMs,
+  untilAborted,
+} from './token-response';
 import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
 
-/** Largest token response body read, in bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-/**
- * RFC 6749 (Appendix A.12) allows only visible ASCII and space in an access token;
- * anything else (a line feed, say) would break every header it goes into, and the
- * runtime's error for that quotes the header, token included.
- */
-export const VSCHAR = /^[\x20-\x7e]+$/;
-
-/** A successful exchange, before it is wrapped for callers. */
-export interface Issued {
-  readonly accessToken: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
+export { type Issued, MAX_BODY_BYTES } from './token-response';
 
 // `EventBase` fields are added by `emit`.
 type EventBody = TokenEvent extends infer E
@@ -37,90 +33,6 @@ export function emit(config: ExchangeConfig, event: EventBody): void {
   } catch {}
 }
 
-const fail = (code: string, detail: string, status?: number, retryable = false, cause?: unknown) =>
-  new TokenRequestError(code, `Token request failed: ${detail}`, { status, retryable, cause });
-
-const invalid = (what: string, status: number) =>
-  fail('invalid_response', `invalid response, ${what}`, status);
-
-/** Reads at most MAX_BODY_BYTES of the body as text; `undefined` when it is larger. */
-async function readCapped(response: Response): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  // Content-Length may be absent or lie, so count what actually arrives.
-  const decoder = new TextDecoder();
-  let text = '';
-  for (let size = 0; ; ) {
-    const { done, value } = await reader.read();
-    if (done) return text + decoder.decode();
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(noop);
-      return undefined;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-}
-
-const parseJson = (text: string | undefined): unknown => {
-  try {
-    return JSON.parse(text as string);
-  } catch {
-    // The SyntaxError quotes the body, which may hold a token: drop it.
-  }
-};
-
-/** Checks each field of a 2xx answer; messages name the field, never its value. */
-function parseSuccess(text: string | undefined, status: number, sentAt: number): Issued {
-  if (text === undefined) throw invalid(`body over ${MAX_BODY_BYTES} bytes`, status);
-  const body = parseJson(text) as Record<string, unknown> | undefined;
-  // (An array passes here and fails on access_token below.)
-  if (typeof body !== 'object' || body === null) {
-    throw invalid('not a JSON object', status);
-  }
-  const { access_token, token_type, expires_in } = body;
-  if (typeof access_token !== 'string' || !VSCHAR.test(access_token)) {
-    throw invalid('bad access_token', status);
-  }
-  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
-    throw invalid('bad token_type', status);
-  }
-  // A JSON number, as RFC 6749 §5.1 says; strings are refused. The upper bound (~31 years) keeps dates finite.
-  const seconds = expires_in as number;
-  if (typeof seconds !== 'number' || !(seconds > 0 && seconds < 1e9)) {
-    throw invalid('bad expires_in', status);
-  }
-  for (const field of ['id_token', 'refresh_token']) {
-    const value = body[field];
-    if (value != null && typeof value !== 'string') {
-      throw invalid(`bad ${field}`, status);
-    }
-  }
-  return { accessToken: access_token, issuedAt: sentAt, expiresAt: sentAt + seconds * 1000 };
-}
-
-/** Turns a non-2xx answer into the error it means (and whether to retry it). */
-function parseFailure(text: string | undefined, response: Response): TokenRequestError {
-  const { status } = response;
-  if (status === 429 || status >= 500) {
-    return fail(status === 429 ? 'rate_limited' : 'server_error', `HTTP ${status}`, status, true);
-  }
-  const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
-  // RFC 6749 §5.2 codes pass through; anything else the server sends is not echoed.
-  return typeof error === 'string' && /^[\w.-]{1,64}$/.test(error)
-    ? fail(error, `${error} (HTTP ${status})`, status)
-    : invalid(`HTTP ${status}`, status);
-}
-
-/**
- * Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date). NaN when
- * absent or unreadable and negative for a past date: both mean "use the backoff".
- */
-function retryAfterMs(response: Response, now: number): number {
-  const value = response.headers.get('retry-after')?.trim() ?? '';
-  return /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
-}
-
 /** Encoding RFC 6749 §2.3.1 asks for the client id and secret inside HTTP Basic. */
 const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
 
@@ -128,7 +40,11 @@ const formEncode = (value: string) => new URLSearchParams([['', value]]).toStrin
  * One attempt: POST the form, read and check the answer. Rejects with a
  * {@link TokenRequestError}, with `retryAfterMs` when the server sent `Retry-After`.
  */
-async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined): Promise<Issued> {
+async function attempt(
+  config: ExchangeConfig,
+  secret: string,
+  signal: AbortSignal | undefined,
+): Promise<Issued> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (signal?.aborted) abort();
@@ -145,34 +61,50 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
     'content-type': 'application/x-www-form-urlencoded',
   };
   if (config.basic) {
-    headers.authorization = `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`)}`;
+    headers.authorization = `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(secret)}`)}`;
   } else {
     params.set('client_id', config.clientId);
-    params.set('client_secret', config.clientSecret);
+    params.set('client_secret', secret);
   }
   if (config.scope) params.set('scope', config.scope);
   const sentAt = config.now();
   const request = config.fetch;
   try {
-    const response = await request(config.tokenUrl, {
-      method: 'POST',
-      headers,
-      body: params.toString(),
-      signal: controller.signal,
-      // Following a redirect would replay the secret to wherever it points.
-      redirect: 'manual',
-    });
-    const text = await readCapped(response);
+    const response = await untilAborted(
+      request(config.tokenUrl, {
+        method: 'POST',
+        headers,
+        body: params.toString(),
+        signal: controller.signal,
+        // Following a redirect would replay the secret to wherever it points.
+        redirect: 'manual',
+      }),
+      controller.signal,
+    );
+    const text = await readCapped(response, controller.signal);
     if (response.ok) return parseSuccess(text, response.status, sentAt);
     const error = parseFailure(text, response);
-    const after = retryAfterMs(response, config.now());
+    const after = retryAfterMs(response, text, config.now());
     if (after >= 0) error.retryAfterMs = after;
     throw error;
   } catch (error) {
     if (error instanceof TokenRequestError) throw error;
-    if (signal?.aborted) throw fail('aborted', 'aborted', undefined, false, signal.reason);
-    if (timedOut) throw fail('timeout', `timeout after ${config.timeoutMs} ms`, undefined, true);
-    throw fail('network_error', 'network error', undefined, true, error);
+    // Only the name and code of what fetch threw are kept: a wrapper's message may quote the request.
+    if (signal?.aborted)
+      throw fail({ code: 'aborted', detail: 'aborted', cause: safeError(signal.reason) });
+    if (timedOut) {
+      throw fail({
+        code: 'timeout',
+        detail: `timeout after ${config.timeoutMs} ms`,
+        retryable: true,
+      });
+    }
+    throw fail({
+      code: 'network_error',
+      detail: 'network error',
+      retryable: true,
+      cause: safeError(error),
+    });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', abort);
@@ -181,6 +113,8 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
 
 /** How one exchange runs. */
 export interface ExchangeRun {
+  /** The client secret read for this exchange. */
+  readonly secret: string;
   /** Cancels the exchange, backoff waits included. */
   readonly signal?: AbortSignal;
   /** `false` lets backoff timers not hold the process open (background work nobody awaits). */
@@ -210,7 +144,7 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
   for (let n = 1; ; n++) {
     emit(config, { type: 'token.requested', attempt: n });
     try {
-      const issued = await attempt(config, signal);
+      const issued = await attempt(config, run.secret, signal);
       emit(config, {
         type: 'token.issued',
         expiresAt: issued.expiresAt,
@@ -229,11 +163,31 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
       try {
         await delay(wait, signal, keepAlive);
       } catch (reason) {
-        const abort = fail('aborted', 'aborted', undefined, false, reason);
+        const abort = fail({ code: 'aborted', detail: 'aborted', cause: safeError(reason) });
         abort.attempts = n;
         throw failed(abort);
       }
     }
+  }
+}
+
+/**
+ * {@link exchange} with the secret read for it; with a `clientSecret` function, an
+ * `invalid_client` answer is tried once more if the function now returns another
+ * secret (rotated meanwhile). Resolves with the credential that earned the token.
+ */
+export async function exchangeRotating(
+  config: ExchangeConfig,
+  run: Omit<ExchangeRun, 'secret'> & { reader: SecretReader; credential: Credential },
+): Promise<{ issued: Issued; credential: Credential }> {
+  const { reader, credential } = run;
+  try {
+    return { issued: await exchange(config, { ...run, secret: credential.secret }), credential };
+  } catch (error) {
+    if (!reader.rotates || (error as TokenRequestError).code !== 'invalid_client') throw error;
+    const next = await reader.read();
+    if (next.secret === credential.secret) throw error;
+    return { issued: await exchange(config, { ...run, secret: next.secret }), credential: next };
   }
 }
 
@@ -245,8 +199,8 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
  * errors, 5xx and 429 (honouring `Retry-After`). Prefer {@link TokenManager},
  * which caches and refreshes.
  *
- * Defaults: `tokenUrl` Twilio's, `timeoutMs` 10 000, `retry` `{ maxAttempts: 3,
- * baseDelayMs: 200, maxDelayMs: 5 000, maxRetryAfterMs: 30 000 }`.
+ * Defaults: {@link DEFAULTS} and {@link DEFAULT_TOKEN_URL}; each option's in
+ * {@link RequestTokenOptions}.
  *
  * @returns `{ accessToken, tokenType: 'Bearer', expiresAt }`, `expiresAt` in
  *   epoch ms counted from when the request was sent.
@@ -257,6 +211,12 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
  */
 export async function requestToken(options: RequestTokenOptions): Promise<AccessToken> {
   const config = exchangeConfig(options);
-  const issued = await exchange(config, { signal: options.signal, keepAlive: true });
+  const reader = new SecretReader(config.clientSecret, config.key);
+  const { issued } = await exchangeRotating(config, {
+    reader,
+    credential: await reader.read(),
+    signal: options.signal,
+    keepAlive: true,
+  });
   return new RedactedToken(issued.accessToken, issued.expiresAt);
 }
