@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { lifecycleTests } from './lifecycle';
 import {
   EdgeSession,
@@ -73,6 +73,9 @@ export function describeEdgeRuntime(
         startError = error;
       }
     }, 60_000);
+
+    // A failed test must not leave its faults to the next one.
+    afterEach(() => server?.setFaults({}));
 
     afterAll(async () => {
       await target?.close();
