@@ -67,9 +67,19 @@ export function typecheckBlocks(root: string, workDir: string, blocks: DocBlock[
     group.files.set(path, block);
   }
   const failures: BlockFailure[] = [];
+  // Every program reads the same lib and package declarations: parse each file once.
+  const parsed = new Map<string, ts.SourceFile | undefined>();
+  console.log(`docs-test: ${blocks.length} blocks in ${groups.size} compiler settings`);
   for (const { options, files } of groups.values()) {
     const jsOptions = { ...options, allowJs: true, checkJs: true };
-    const program = ts.createProgram([...files.keys()], jsOptions);
+    const host = ts.createCompilerHost(jsOptions);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, ...rest) => {
+      if (!parsed.has(fileName))
+        parsed.set(fileName, getSourceFile(fileName, languageVersion, ...rest));
+      return parsed.get(fileName);
+    };
+    const program = ts.createProgram({ rootNames: [...files.keys()], options: jsOptions, host });
     for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
       const source = diagnostic.file;
       const block = source ? files.get(source.fileName) : undefined;
