@@ -22,6 +22,15 @@ describe('documented TypeScript/JavaScript blocks', () => {
     expect(blocks.length).toBeGreaterThan(30);
   });
 
+  it('mark the quickstarts to run: three in the root README, one or more per adapter', () => {
+    const runs = (file: string) =>
+      blocks.filter((b) => b.file === file && b.marker.kind === 'run').length;
+    expect(runs('README.md')).toBe(3);
+    for (const adapter of ['express', 'hono', 'nestjs']) {
+      expect(runs(`packages/${adapter}/README.md`), adapter).toBeGreaterThanOrEqual(2);
+    }
+  });
+
   it('type-check with the repository settings, unless marked partial', () => {
     for (const b of blocks) {
       if (b.marker.kind === 'partial') {
