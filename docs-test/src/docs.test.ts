@@ -120,6 +120,39 @@ describe('quickstarts run against the mock server', () => {
   });
 });
 
+describe('the adapters\' "Against the local mock" sections', () => {
+  it.each(['express', 'hono', 'nestjs'])(
+    '%s: without allowedHosts, the call to the mock is refused (500), as documented',
+    async (adapter) => {
+      const block = blocks.find(
+        (b) =>
+          b.file === `packages/${adapter}/README.md` && b.code.includes('mock.clientOptions()'),
+      );
+      if (block?.marker.kind !== 'run') throw new Error(`no runnable mock block for ${adapter}`);
+      const { path } = block.marker;
+      const withoutAllowedHosts = {
+        ...block,
+        code: block.code.replace(
+          'mock.clientOptions()',
+          '(({ allowedHosts, ...options }) => options)(mock.clientOptions())',
+        ),
+      };
+      expect(withoutAllowedHosts.code).not.toBe(block.code);
+      const app = await startBlock(withoutAllowedHosts, {
+        workDir: join(workDir, 'run'),
+        name: `${adapter}_no_allowed_hosts`,
+        env: { DOCS_TEST_MOCK_URL: 'http://127.0.0.1:9' },
+      });
+      try {
+        const res = await fetch(`${app.url}${path}`);
+        expect(res.status, app.output()).toBe(500);
+      } finally {
+        await app.stop();
+      }
+    },
+  );
+});
+
 describe('docs/operating.md defaults table', () => {
   it('states the numbers core exports as DEFAULTS', () => {
     const table = documentedDefaults(readFileSync(join(root, 'docs/operating.md'), 'utf8'));
