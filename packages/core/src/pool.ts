@@ -1,12 +1,35 @@
 import { credentialKey, DEFAULT_TOKEN_URL, num } from './options';
 import { TokenManager } from './token-manager';
-import type { TokenManagerOptions, TokenStore } from './types';
+import type { RetryOptions, TokenManagerOptions, TokenStore } from './types';
 
 interface Held {
   readonly manager: TokenManager;
   /** Every data option, secret included; only ever compared, never shown. */
   readonly fingerprint: string;
   readonly store: TokenStore | undefined;
+}
+
+/**
+ * The data options only, in a fixed order (secret included; only ever compared, never
+ * shown): other fields (a request, say) and functions don't make a credential different.
+ * `retry` is read field by field, as the manager reads it, so that neither the order of
+ * its keys nor `retry: {}` instead of no `retry` replaces a manager.
+ */
+function fingerprintOf(o: TokenManagerOptions): string {
+  const retry: RetryOptions = Object(o.retry);
+  return JSON.stringify([
+    o.clientSecret,
+    o.clientAuthMethod,
+    o.timeoutMs,
+    retry.maxAttempts,
+    retry.baseDelayMs,
+    retry.maxDelayMs,
+    retry.maxRetryAfterMs,
+    o.expiryBufferSeconds,
+    o.refreshAheadSeconds,
+    o.allowedHosts,
+    o.lockWaitMs,
+  ]);
 }
 
 /**
@@ -51,18 +74,7 @@ export class TokenManagerPool {
     try {
       const o = Object(options) as TokenManagerOptions;
       key = credentialKey(o.tokenUrl ?? DEFAULT_TOKEN_URL, o.clientId, o.scope);
-      // The data options only (secret included; only ever compared, never shown): other
-      // fields (a request, say) and functions don't make a credential different.
-      fingerprint = JSON.stringify([
-        o.clientSecret,
-        o.clientAuthMethod,
-        o.timeoutMs,
-        o.retry,
-        o.expiryBufferSeconds,
-        o.refreshAheadSeconds,
-        o.allowedHosts,
-        o.lockWaitMs,
-      ]);
+      fingerprint = fingerprintOf(o);
     } catch {
       // Values no valid options hold (a Symbol, a BigInt, a cycle): the manager says which.
       return new TokenManager(options);
