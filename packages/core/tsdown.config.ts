@@ -1,8 +1,8 @@
 import { defineConfig } from 'tsdown';
 
 export default defineConfig({
-  // `pool` is its own entry: only the adapters' per-request options need it.
-  entry: ['src/index.ts', 'src/pool.ts'],
+  // `pool` and `adapter` are entries of their own: only the adapters need them.
+  entry: ['src/index.ts', 'src/pool.ts', 'src/adapter.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   fixedExtension: true,
