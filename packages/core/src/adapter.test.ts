@@ -109,6 +109,8 @@ describe('managerSource', () => {
     const one = a.managerFor('one');
     await a.close();
     await expect(one.getToken()).rejects.toMatchObject({ code: 'closed' });
+    expect(() => a.managerFor('one')).toThrow(expect.objectContaining({ code: 'closed' }));
+    expect(factory).toHaveBeenCalledTimes(7); // not after close()
     await b.close();
   });
 });

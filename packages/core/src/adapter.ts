@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { InvalidOptionsError } from './errors';
+import { InvalidOptionsError, TwilioOAuthError } from './errors';
 import { TokenManagerPool } from './pool';
 import { TokenManager } from './token-manager';
 import type { AccessToken, GetTokenOptions, TokenHandle, TokenManagerOptions } from './types';
@@ -105,7 +105,8 @@ export interface ManagerSource<Ctx> {
   readonly managerFor: (ctx: Ctx) => TokenManager;
   /**
    * Closes what this source created: the manager built from options, or every manager
-   * of the factory's pool. A shared `{ manager }` is left open (it is the app's).
+   * of the factory's pool (later requests get a `closed` error, as from a closed
+   * manager). A shared `{ manager }` is left open (it is the app's).
    */
   close(): Promise<void>;
 }
@@ -124,10 +125,18 @@ export interface ManagerSource<Ctx> {
 export function managerSource<Ctx>(config: AdapterConfig<Ctx>): ManagerSource<Ctx> {
   if (typeof config === 'function') {
     const pool = new TokenManagerPool();
+    let closed = false;
     return {
       manager: undefined,
-      managerFor: (ctx) => pool.get(config(ctx)),
-      close: () => pool.close(),
+      managerFor: (ctx) => {
+        // Like a closed manager: a closed pool would otherwise fill up again.
+        if (closed) throw new TwilioOAuthError('closed', 'TokenManager is closed');
+        return pool.get(config(ctx));
+      },
+      close: () => {
+        closed = true;
+        return pool.close();
+      },
     };
   }
   if (typeof config !== 'object' || config === null) {
