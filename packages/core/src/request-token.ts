@@ -179,17 +179,34 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
   }
 }
 
+/** How one exchange runs. */
+export interface ExchangeRun {
+  /** Cancels the exchange, backoff waits included. */
+  readonly signal?: AbortSignal;
+  /** `false` lets backoff timers not hold the process open (background work nobody awaits). */
+  readonly keepAlive: boolean;
+  /** For the `token.request_failed` event: whether a held token keeps being served. */
+  readonly servingStale?: () => boolean;
+}
+
 /**
  * Runs attempts with full-jitter exponential backoff until one succeeds, a
  * non-retryable error occurs, `maxAttempts` is reached or `signal` aborts.
- * `keepAlive: false` lets backoff timers not hold the process open.
  */
-export async function exchange(
-  config: ExchangeConfig,
-  signal: AbortSignal | undefined,
-  keepAlive: boolean,
-): Promise<Issued> {
+export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promise<Issued> {
+  const { signal, keepAlive } = run;
   const started = config.now();
+  const failed = (error: TokenRequestError) => {
+    emit(config, {
+      type: 'token.request_failed',
+      error,
+      code: error.code,
+      attempts: error.attempts,
+      durationMs: config.now() - started,
+      servingStale: run.servingStale?.() ?? false,
+    });
+    return error;
+  };
   for (let n = 1; ; n++) {
     emit(config, { type: 'token.requested', attempt: n });
     try {
@@ -204,7 +221,7 @@ export async function exchange(
     } catch (caught) {
       const error = caught as TokenRequestError;
       error.attempts = n;
-      if (!error.retryable || n >= config.maxAttempts) throw error;
+      if (!error.retryable || n >= config.maxAttempts) throw failed(error);
       const backoff =
         Math.random() * Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** (n - 1));
       const after = error.retryAfterMs;
@@ -214,7 +231,7 @@ export async function exchange(
       } catch (reason) {
         const abort = fail('aborted', 'aborted', undefined, false, reason);
         abort.attempts = n;
-        throw abort;
+        throw failed(abort);
       }
     }
   }
@@ -240,6 +257,6 @@ export async function exchange(
  */
 export async function requestToken(options: RequestTokenOptions): Promise<AccessToken> {
   const config = exchangeConfig(options);
-  const issued = await exchange(config, options.signal, true);
+  const issued = await exchange(config, { signal: options.signal, keepAlive: true });
   return new RedactedToken(issued.accessToken, issued.expiresAt);
 }

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { trackCoreTimers } from '../test/timers';
 import { manualClock, SECRET, startServer, type TestServer, tokenBody } from '../test/token-server';
 import { InvalidOptionsError, TokenRequestError, TwilioOAuthError } from './errors';
@@ -145,7 +145,7 @@ describe('TokenManager: cache and single flight', () => {
     await manager.getToken();
     const base = { key: manager.key };
     expect(events).toEqual([
-      { ...base, time: start, type: 'cache.miss', reason: 'empty' },
+      { ...base, time: start, type: 'cache.miss', reason: 'empty', source: 'memory' },
       { ...base, time: start, type: 'token.requested', attempt: 1 },
       {
         ...base,
@@ -155,7 +155,14 @@ describe('TokenManager: cache and single flight', () => {
         attempts: 1,
         durationMs: 250,
       },
-      { ...base, time: start + 250, type: 'cache.hit', state: 'fresh', source: 'memory' },
+      {
+        ...base,
+        time: start + 250,
+        type: 'cache.hit',
+        state: 'fresh',
+        source: 'memory',
+        expiresAt: token.expiresAt,
+      },
     ]);
   });
 
@@ -172,6 +179,60 @@ describe('TokenManager: cache and single flight', () => {
   it('getAuthorizationHeader() returns "Bearer <token>"', async () => {
     const { manager } = setup();
     expect(await manager.getAuthorizationHeader()).toBe('Bearer token-1');
+  });
+
+  it('pending() is undefined when idle and covers a refresh in flight, background ones included', async () => {
+    const { manager, clock } = setup();
+    expect(manager.pending()).toBeUndefined();
+    const first = manager.getToken();
+    const work = manager.pending();
+    expect(work).toBeInstanceOf(Promise);
+    await first;
+    await work;
+    expect(manager.pending()).toBeUndefined();
+    clock.advance((3600 - 200) * SECOND); // stale: served now, refreshed in the background
+    server.onToken = () => ({ status: 503 });
+    await manager.getToken();
+    const background = manager.pending();
+    expect(background).toBeInstanceOf(Promise);
+    await expect(background).resolves.toBeUndefined(); // a failed refresh never rejects it
+    expect(manager.pending()).toBeUndefined();
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('makes an AbortController per refresh, never one that outlives it (Workers I/O rule)', async () => {
+    const made: AbortController[] = [];
+    const Original = globalThis.AbortController;
+    class Counting extends Original {
+      constructor() {
+        super();
+        made.push(this);
+      }
+    }
+    globalThis.AbortController = Counting;
+    try {
+      const { manager, clock } = setup();
+      expect(made).toHaveLength(0); // none at construction
+      await manager.getToken();
+      const afterFirst = made.length;
+      expect(afterFirst).toBeGreaterThan(0);
+      clock.advance(3590 * SECOND); // expired: a second refresh makes its own
+      await manager.getToken();
+      expect(made.length).toBeGreaterThan(afterFirst);
+      expect(made.every((c) => !c.signal.aborted)).toBe(true);
+    } finally {
+      globalThis.AbortController = Original;
+    }
+  });
+
+  it('close() aborts the refresh in flight through that refresh’s own controller', async () => {
+    server.onToken = () => 'hang';
+    const { manager } = setup({ timeoutMs: 60_000 });
+    const pending = manager.getToken().catch((e: unknown) => e);
+    await vi.waitFor(() => expect(server.requests).toHaveLength(1));
+    await manager.close();
+    expect(await pending).toMatchObject({ code: 'closed' });
+    expect(manager.pending()).toBeUndefined();
   });
 
   it('tokenInfo() tells expiry and state without the token', async () => {
@@ -196,15 +257,22 @@ describe('TokenManager: failures', () => {
     expect((await manager.getToken()).accessToken).toBe('token-2');
   });
 
-  it('rejects with the TokenRequestError and emits token.refresh_failed', async () => {
+  it('rejects with the TokenRequestError and emits token.request_failed (no refresh: none was held)', async () => {
     server.onToken = () => ({ status: 401, body: { error: 'invalid_client' } });
-    const { manager, events } = setup();
+    const { manager, events, types } = setup();
     const error = await manager.getToken().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenRequestError);
     expect(error).toMatchObject({ code: 'invalid_client', status: 401 });
     expect(events).toContainEqual(
-      expect.objectContaining({ type: 'token.refresh_failed', servingStale: false }),
+      expect.objectContaining({
+        type: 'token.request_failed',
+        code: 'invalid_client',
+        attempts: 1,
+        durationMs: 0,
+        servingStale: false,
+      }),
     );
+    expect(types()).not.toContain('token.refresh_failed');
   });
 
   it('background refresh failure: keeps serving, then waits a cooldown before trying again', async () => {
@@ -217,6 +285,13 @@ describe('TokenManager: failures', () => {
     expect(server.requests).toHaveLength(2);
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'token.refresh_failed', servingStale: true }),
+    );
+    expect(events).toContainEqual(
+      expect.objectContaining({
+        type: 'token.request_failed',
+        code: 'server_error',
+        servingStale: true,
+      }),
     );
     // Right after the failure: served without a new attempt.
     clock.advance(1 * SECOND);

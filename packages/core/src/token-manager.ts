@@ -73,7 +73,13 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   readonly #aheadMs: number;
   readonly #lockWaitMs: number;
   readonly #check: (url: URL) => void;
-  readonly #abort = new AbortController();
+  /**
+   * One controller per refresh, made when the refresh starts and dropped when it ends: on
+   * Workers an AbortController belongs to the request that made it, so none may outlive it.
+   */
+  readonly #controllers = new Set<AbortController>();
+  /** Store writes and lock releases not finished yet (see #track). */
+  #backgroundCount = 0;
   #current: Entry | undefined;
   /** The entry last seen fresh by the real clock, trusted until #hotTimer fires. */
   #hot: Entry | undefined;
@@ -182,6 +188,15 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   }
 
   /**
+   * What is in flight right now (a token request, a background refresh, a store write), as a
+   * promise that never rejects; `undefined` when nothing is. Adapters on Workers hand it to
+   * `waitUntil` so that work outlives the response — and skip the call when there is none.
+   */
+  pending(): Promise<void> | undefined {
+    return this.#inflight || this.#backgroundCount > 0 ? this.settled() : undefined;
+  }
+
+  /**
    * Drops the held token (and the store's copy); the next `getToken()` fetches
    * a new one. Store failures are reported through `onEvent`, never thrown.
    */
@@ -203,7 +218,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     this.#closed = true;
     this.#current = undefined;
     clearTimeout(this.#hotTimer);
-    this.#abort.abort();
+    for (const controller of this.#controllers) controller.abort();
     await this.settled();
   }
 
@@ -230,7 +245,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     if (entry && !force) {
       const state = stateOf(entry, now);
       if (state !== 'expired') {
-        emit(config, { type: 'cache.hit', state, source: 'memory' });
+        emit(config, { type: 'cache.hit', state, source: 'memory', expiresAt: entry.expiresAt });
         if (state === 'stale' && !this.#inflight && now >= this.#cooldownUntil) {
           // Failures are reported by #run through onEvent; the held token keeps being served.
           this.#refresh(false, true).catch(noop);
@@ -247,7 +262,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
         : this.#invalidated
           ? 'invalidated'
           : 'empty';
-    emit(config, { type: 'cache.miss', reason });
+    emit(config, { type: 'cache.miss', reason, source: 'memory' });
     try {
       return (await this.#refresh(force, false)).token;
     } catch (error) {
@@ -300,6 +315,9 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     // After invalidate() the store's copy is suspect too.
     const useStore = store && !force && !this.#invalidated;
     this.#invalidated = false;
+    const controller = new AbortController();
+    this.#controllers.add(controller);
+    const { signal } = controller;
     try {
       let entry: Entry | undefined;
       if (useStore) {
@@ -318,37 +336,55 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
               this.#track(() => this.#safe('lock', release));
               return entry;
             }
-            return await this.#fetch(background, release);
+            return await this.#fetch({ signal, background, force, release });
           }
           // Another process is fetching: wait for it to fill the store, then fetch ourselves.
           for (let waited = 0; release === undefined && !entry && waited < this.#lockWaitMs; ) {
-            await delay(POLL_MS, this.#abort.signal, false);
+            await delay(POLL_MS, signal, false);
             waited += POLL_MS;
             entry = await this.#fromStore(store);
           }
         }
       }
-      return entry ?? (await this.#fetch(background));
+      return entry ?? (await this.#fetch({ signal, background, force }));
     } catch (error) {
-      if (!this.#closed) {
-        const held = this.#current;
-        if (held) this.#cooldownUntil = this.#now() + COOLDOWN_MS;
+      const held = this.#current;
+      if (!this.#closed && held) {
+        this.#cooldownUntil = this.#now() + COOLDOWN_MS;
         emit(this.#config, {
           type: 'token.refresh_failed',
           error: error as Error,
-          servingStale: !force && !!held && this.#now() < held.expiresAt,
+          servingStale: this.#servesStale(force),
         });
       }
       throw error;
+    } finally {
+      this.#controllers.delete(controller);
     }
   }
 
+  /** Whether callers keep getting the held token after a failed refresh. */
+  #servesStale(force: boolean): boolean {
+    const held = this.#current;
+    return !force && !!held && this.#now() < held.expiresAt;
+  }
+
   /** Fetches a token; `release` (a store lock) is let go once the store holds it. */
-  async #fetch(background: boolean, release?: () => Promise<void>): Promise<Entry> {
+  async #fetch(request: {
+    signal: AbortSignal;
+    background: boolean;
+    force: boolean;
+    release?: () => Promise<void>;
+  }): Promise<Entry> {
+    const { release } = request;
     let issued: Issued | undefined;
     let ttlMs = 0;
     try {
-      issued = await exchange(this.#config, this.#abort.signal, !background);
+      issued = await exchange(this.#config, {
+        signal: request.signal,
+        keepAlive: !request.background,
+        servingStale: () => !this.#closed && this.#servesStale(request.force),
+      });
       const entry = this.#adopt(this.#entry(issued));
       ttlMs = entry.expiresAt - this.#now();
       return entry;
@@ -371,7 +407,13 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * invalidate() never removes a newer token), visible to settled() and close().
    */
   #track(work: () => Promise<unknown>): Promise<void> {
-    this.#background = Promise.resolve(this.#background).then(work).then(noop);
+    this.#backgroundCount++;
+    this.#background = Promise.resolve(this.#background)
+      .then(work)
+      .then(noop)
+      .finally(() => {
+        this.#backgroundCount--;
+      });
     return this.#background;
   }
 
@@ -383,6 +425,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
       !(typeof stored?.accessToken === 'string' && VSCHAR.test(stored.accessToken)) ||
       !(stored.expiresAt > stored.issuedAt && stored.expiresAt < 1e14)
     ) {
+      emit(this.#config, { type: 'cache.miss', reason: 'empty', source: 'store' });
       return undefined;
     }
     const entry = this.#entry(stored);
@@ -390,8 +433,12 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     const held = this.#current;
     // Only a token newer than ours helps (ours may be the very one the store holds).
     const state = stateOf(entry, now);
-    if (state === 'expired' || (held && entry.expiresAt <= held.expiresAt)) return undefined;
-    emit(this.#config, { type: 'cache.hit', state, source: 'store' });
+    if (state === 'expired' || (held && entry.expiresAt <= held.expiresAt)) {
+      emit(this.#config, { type: 'cache.miss', reason: 'expired', source: 'store' });
+      return undefined;
+    }
+    const { expiresAt } = entry;
+    emit(this.#config, { type: 'cache.hit', state, source: 'store', expiresAt });
     return this.#adopt(entry);
   }
 

@@ -145,6 +145,19 @@ export type TokenEvent =
       readonly durationMs: number;
     })
   | (EventBase & {
+      /** An exchange failed, after all its attempts (whether or not a token was held). */
+      readonly type: 'token.request_failed';
+      readonly error: Error;
+      /** The error's stable code (`invalid_client`, `timeout`, …). */
+      readonly code: string;
+      readonly attempts: number;
+      /** From the first attempt to the failure, all attempts and backoff included. */
+      readonly durationMs: number;
+      /** True when a still-valid token keeps being served. */
+      readonly servingStale: boolean;
+    })
+  | (EventBase & {
+      /** Renewing a held token failed (emitted after `token.request_failed`, only when a token was held). */
       readonly type: 'token.refresh_failed';
       readonly error: Error;
       /** True when a still-valid token keeps being served. */
@@ -155,10 +168,14 @@ export type TokenEvent =
       readonly type: 'cache.hit';
       readonly state: 'fresh' | 'stale';
       readonly source: 'memory' | 'store';
+      /** Expiry of the token served, epoch ms. */
+      readonly expiresAt: number;
     })
   | (EventBase & {
+      /** No usable token in memory (`source: 'memory'`), or none in the shared store (`'store'`). */
       readonly type: 'cache.miss';
       readonly reason: 'empty' | 'expired' | 'forced' | 'invalidated';
+      readonly source: 'memory' | 'store';
     })
   | (EventBase & {
       readonly type: 'store.error';

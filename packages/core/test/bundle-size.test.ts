@@ -6,7 +6,9 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'rolldown';
 import { describe, expect, it } from 'vitest';
 
-const LIMIT_BYTES = 5 * 1024;
+// Raised from 5 KiB when the core gained secret-bound store keys, Twilio error parsing and the
+// outage breaker: still a fraction of one HTTP round trip at cold start.
+const LIMIT_BYTES = 7 * 1024;
 
 describe('bundle', () => {
   it(`is under ${LIMIT_BYTES} bytes minified and gzipped, with no import, process or Buffer`, async () => {
