@@ -37,7 +37,14 @@ export type AdapterConfig<Ctx> = TokenManagerOptions | SharedManagerOptions | Op
 export type ErrorMapper = (error: unknown) => unknown;
 
 // Every method an adapter calls on a manager.
-const MANAGER_METHODS = ['getToken', 'getAuthorizationHeader', 'fetch', 'tokenInfo', 'close'];
+const MANAGER_METHODS = [
+  'getToken',
+  'getAuthorizationHeader',
+  'fetch',
+  'tokenInfo',
+  'pending',
+  'close',
+];
 
 /**
  * Whether `value` is a `TokenManager`. Duck-typed rather than `instanceof`: an app that
@@ -210,9 +217,5 @@ export function createTokenHandle(resolve: () => TokenManager, mapError: ErrorMa
  * is in flight. For runtimes that must be told to keep it alive (Workers' `waitUntil`).
  */
 export function pendingWork(handle: TokenHandle): Promise<void> | undefined {
-  const manager = LazyTokenHandle.usedManager(handle);
-  if (!manager) return undefined;
-  // TEMPORARY until TokenManager.pending() lands: settled() is always a promise.
-  const pending = (manager as { pending?: () => Promise<void> | undefined }).pending;
-  return pending ? pending.call(manager) : manager.settled();
+  return LazyTokenHandle.usedManager(handle)?.pending();
 }

@@ -495,14 +495,22 @@ describe('background refresh on Workers (executionCtx.waitUntil)', () => {
   });
 
   it('still keeps the refresh alive when the route fails', async () => {
-    const app = new Hono().use(twilioOAuth(optionsFor(ALICE))).get('/boom', async (c) => {
-      await c.var.twilio.getToken();
-      throw new Error('route failed');
-    });
+    let nowMs = Date.now();
+    const app = new Hono()
+      .use(twilioOAuth(optionsFor(ALICE, { now: () => nowMs })))
+      .get('/boom', async (c) => {
+        await c.var.twilio.getToken();
+        throw new Error('route failed');
+      });
     app.onError((_error, c) => c.text('failed', 500));
-    const fake = fakeExecutionCtx();
+    expect((await app.request('/boom', {}, {}, fakeExecutionCtx().ctx)).status).toBe(500);
 
+    // Stale: the route gets the held token and fails while the refresh is in flight.
+    nowMs += (3600 - 120) * 1000;
+    const fake = fakeExecutionCtx();
     expect((await app.request('/boom', {}, {}, fake.ctx)).status).toBe(500);
     expect(fake.waited).toHaveLength(1);
+    await fake.waited[0];
+    expect(server.stats().tokensIssued).toBe(2);
   });
 });
