@@ -31,7 +31,7 @@ const credentialsFromBindings = (c: Context<WorkerEnv>): TokenManagerOptions => 
   allowedHosts: allowedHostsFor(apiBaseUrl(c.env)),
 });
 
-// The managers live in the adapter's per-isolate pool, so `/token-info` reports the
+// The managers live in the middleware's pool (one per isolate: it is created once, here), so `/token-info` reports the
 // token's expiry but not its freshness state here (the Node app, which owns its
 // manager, does).
 const settingsFromBindings = (c: Context<WorkerEnv>): RouteSettings => ({
