@@ -100,6 +100,22 @@ export function describeEdgeRuntime(
       expect(server.stats().tokenRequests).toBe(1);
     });
 
+    it('keeps an exchange alive past the response of the request that started it', async (ctx) => {
+      const edge = running(ctx);
+      expect((await edge.request('/good/token')).status).toBe(200);
+      const before = server.stats().tokenRequests;
+      server.setFaults({ token: { delayMs: 300, times: 1 } });
+
+      const early = await edge.request('/good/early');
+      expect(await early.json()).toEqual({ status: 'early' });
+      expect(server.stats().tokensIssued).toBe(before);
+
+      // Another request joins the exchange the first one left in flight, and gets its token.
+      const joined = await edge.request('/good/join');
+      expect(joined.status).toBe(200);
+      expect(server.stats().tokenRequests).toBe(before + 1);
+    });
+
     it('sends the bearer token to the API through c.var.twilio.fetch()', async (ctx) => {
       const edge = running(ctx);
 
