@@ -185,12 +185,19 @@ class LazyTokenHandle implements TokenHandle {
   readonly fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
     this.#call((manager) => manager.fetch(input, init));
 
-  async #call<T>(use: (manager: TokenManager) => Promise<T>): Promise<T> {
+  // A rejection handler made once: `.catch` on the hot path, rather than an async function
+  // whose machinery costs more than the cached getToken() it wraps.
+  readonly #rethrow = (error: unknown): never => {
+    throw this.#mapError(error);
+  };
+
+  #call<T>(use: (manager: TokenManager) => Promise<T>): Promise<T> {
     try {
       this.#manager ??= this.#resolve();
-      return await use(this.#manager);
+      return use(this.#manager).catch(this.#rethrow);
     } catch (error) {
-      throw this.#mapError(error);
+      // Resolving the manager (an options factory, say) threw: still a rejection, not a throw.
+      return Promise.reject(this.#mapError(error));
     }
   }
 
