@@ -333,6 +333,9 @@ async function runCold(adapter: AdapterName, scenario: ColdScenario): Promise<Ob
     const { calls, elapsedMs } = await burst(app, 'token');
     const faulted = tokenRequests();
     mock.setFaults({});
+    // A retryable failure with no token held opens the fail-fast window (failFastMs, 5 s by
+    // default): the recovery call comes after it, by the managers' clock.
+    clock += 5_000;
     const recovery = await app.call('token');
     return {
       adapter,

@@ -3,6 +3,7 @@
 // where the store keeps its token and its lock.
 import {
   credentialKey as keyOf,
+  secretBoundKey,
   type TokenEvent,
   TokenManager,
   type TokenManagerOptions,
@@ -245,7 +246,12 @@ describe.skipIf(!sharedAvailable)('garbage in Redis', () => {
     managers.push(p.manager);
     return p;
   };
-  const credentialKey = () => keyOf(mock.tokenUrl, CLIENT_ID);
+  // The store sees the credential key bound to the secret (HMAC), as the manager computes it.
+  let boundKey = '';
+  beforeAll(async () => {
+    boundKey = await secretBoundKey(keyOf(mock.tokenUrl, CLIENT_ID), CLIENT_SECRET);
+  });
+  const credentialKey = () => boundKey;
   const tokenKey = () => tokenKeyOf(keyPrefix, credentialKey());
 
   const valid = () => ({

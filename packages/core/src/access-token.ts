@@ -1,6 +1,13 @@
 import { INSPECT } from './errors';
 import type { AccessToken } from './types';
 
+/**
+ * RFC 6749 (Appendix A.12) allows only visible ASCII and space in an access token;
+ * anything else (a line feed, say) would break every header it goes into, and the
+ * runtime's error for that quotes the header, token included.
+ */
+export const VSCHAR = /^[\x20-\x7e]+$/;
+
 const REDACTED = '[redacted]';
 
 /**

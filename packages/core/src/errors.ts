@@ -106,6 +106,7 @@ const UNAVAILABLE = [
   'rate_limited',
   'aborted',
   'closed',
+  'secret_unavailable',
 ];
 
 const codeOf = (error: unknown): string | undefined => {

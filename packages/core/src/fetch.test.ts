@@ -183,4 +183,40 @@ describe('TokenManager.fetch', () => {
     expect(await res.json()).toEqual({ code: 20003 });
     expect(server.apiRequests).toHaveLength(1);
   });
+
+  describe('redirects', () => {
+    /** A second loopback server standing for another origin (localhost vs 127.0.0.1). */
+    let other: TestServer;
+    beforeEach(async () => {
+      other = await startServer(undefined, () => ({ body: { other: true } }));
+    });
+    afterEach(() => other.close());
+    const otherOrigin = () => other.url.replace('127.0.0.1', 'localhost');
+
+    it('never sends the bearer across origins, whatever the runtime would do', async () => {
+      server.onApi = () => ({ status: 302, headers: { location: `${otherOrigin()}/steal` } });
+      const response = await manager.fetch(api());
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ other: true });
+      expect(other.apiRequests).toHaveLength(1);
+      expect(other.apiRequests[0]?.headers.authorization).toBeUndefined();
+      expect(server.apiRequests[0]?.headers.authorization).toBe('Bearer token-1');
+    });
+
+    it('keeps the bearer on a same-origin redirect; a 303 after POST becomes a GET', async () => {
+      server.onApi = (n, req) =>
+        n === 1
+          ? { status: 303, headers: { location: '/2010-04-01/Accounts/AC1/Messages/SM1.json' } }
+          : { body: { method: req.method, auth: req.headers.authorization } };
+      const response = await manager.fetch(api(), { method: 'POST', body: 'To=1' });
+      expect(await response.json()).toEqual({ method: 'GET', auth: 'Bearer token-1' });
+    });
+
+    it('leaves redirect: manual to the caller', async () => {
+      server.onApi = () => ({ status: 302, headers: { location: `${otherOrigin()}/x` } });
+      const response = await manager.fetch(api(), { redirect: 'manual' });
+      expect(response.status).toBe(302);
+      expect(other.apiRequests).toHaveLength(0);
+    });
+  });
 });

@@ -13,6 +13,8 @@ export {
   TokenRequestError,
   TwilioOAuthError,
 } from './errors';
+export { secretBoundKey } from './credential';
+export { DEFAULT_ALLOWED_HOSTS, DEFAULTS } from './defaults';
 export { MemoryTokenStore } from './memory-store';
 export { credentialKey, DEFAULT_TOKEN_URL } from './options';
 export { requestToken } from './request-token';

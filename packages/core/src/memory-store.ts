@@ -1,4 +1,5 @@
-import { num } from './options';
+import { DEFAULTS } from './defaults';
+import { checkNumber } from './options';
 import type { StoredToken, TokenStore } from './types';
 
 /**
@@ -15,11 +16,17 @@ export class MemoryTokenStore implements TokenStore {
   readonly #maxEntries: number;
 
   /**
-   * @param options.maxEntries - most credentials kept; the least recently used is dropped first. Default 1000.
+   * @param options.maxEntries - most credentials kept; the least recently used is dropped first. Default {@link DEFAULTS}.maxEntries.
    * @throws {InvalidOptionsError} when `maxEntries` is not an integer >= 1.
    */
   constructor(options: { maxEntries?: number } = {}) {
-    this.#maxEntries = num('maxEntries', options.maxEntries, 1000, 1, true);
+    this.#maxEntries = checkNumber({
+      name: 'maxEntries',
+      value: options.maxEntries,
+      fallback: DEFAULTS.maxEntries,
+      min: 1,
+      integer: true,
+    });
   }
 
   /** Number of entries held (expired ones included until next touched). */

@@ -1,14 +1,16 @@
+import type { SecretSource } from './credential';
+import { DEFAULT_TOKEN_URL, DEFAULTS, MAX_TIMER_MS } from './defaults';
 import { InvalidOptionsError } from './errors';
-import type { RequestTokenOptions, RetryOptions, TokenEvent } from './types';
+import type { RequestTokenOptions, RetryOptions, TokenEvent, TokenManagerOptions } from './types';
 
-/** Twilio's Token API endpoint, the default `tokenUrl`. */
-export const DEFAULT_TOKEN_URL = 'https://oauth.twilio.com/v2/token';
+export { DEFAULT_TOKEN_URL };
 
-/** Validated, defaulted settings of one token exchange. Internal: holds the secret. */
+/** Validated, defaulted settings of one token exchange. Internal: holds the secret (or its source). */
 export interface ExchangeConfig {
   readonly tokenUrl: string;
   readonly clientId: string;
-  readonly clientSecret: string;
+  /** A string, or a function read for each exchange. */
+  readonly clientSecret: SecretSource;
   readonly scope: string | undefined;
   readonly basic: boolean;
   readonly fetch: typeof globalThis.fetch;
@@ -44,22 +46,50 @@ export function credentialKey(tokenUrl: string, clientId: string, scope?: string
   return `${url} ${e(clientId)}${scope ? ` ${e(scope)}` : ''}`;
 }
 
-/** Throws unless `value` is absent or a finite number `>= min` (an integer when `integer`). */
-export function num(name: string, value: unknown, fallback: number, min = 0, integer = false) {
+/** A numeric option to check: its name (path), the given value, and its bounds. */
+export interface NumberOption {
+  readonly name: string;
+  readonly value: unknown;
+  readonly fallback: number;
+  /** Default 0. */
+  readonly min?: number;
+  /** Default: none. Timers take {@link MAX_TIMER_MS} at the most. */
+  readonly max?: number;
+  readonly integer?: boolean;
+}
+
+/**
+ * The value, or `fallback` when absent.
+ * @throws {InvalidOptionsError} unless a finite number within bounds (an integer when asked).
+ */
+export function checkNumber({
+  name,
+  value,
+  fallback,
+  min = 0,
+  max,
+  integer,
+}: NumberOption): number {
   if (value === undefined) return fallback;
   if (
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     value < min ||
+    (max !== undefined && value > max) ||
     (integer && !Number.isInteger(value))
   ) {
+    const range = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
     throw new InvalidOptionsError(
       name,
-      `must be a finite ${integer ? 'integer' : 'number'} >= ${min}`,
+      `must be a finite ${integer ? 'integer' : 'number'} ${range}`,
     );
   }
   return value;
 }
+
+/** A delay in ms that a timer can take (Node fires a longer one after 1 ms). */
+export const checkDelay = (name: string, value: unknown, fallback: number, min = 0) =>
+  checkNumber({ name, value, fallback, min, max: MAX_TIMER_MS });
 
 /** Throws unless `value` is absent or a function. */
 export function fn<T>(name: string, value: T): T {
@@ -85,7 +115,10 @@ export function exchangeConfig(given: RequestTokenOptions): ExchangeConfig {
   // A missing options object then fails on `clientId`, like an empty one.
   const options: RequestTokenOptions = Object(given);
   const clientId = str('clientId', options.clientId, true) as string;
-  const clientSecret = str('clientSecret', options.clientSecret, true) as string;
+  const clientSecret =
+    typeof options.clientSecret === 'function'
+      ? options.clientSecret
+      : (str('clientSecret', options.clientSecret, true) as string);
   const scope = str('scope', options.scope, false) || undefined;
   const rawUrl = str('tokenUrl', options.tokenUrl, false) ?? DEFAULT_TOKEN_URL;
   let url: URL;
@@ -118,13 +151,37 @@ export function exchangeConfig(given: RequestTokenOptions): ExchangeConfig {
     scope,
     basic: method === 'client_secret_basic',
     fetch: fetchImpl,
-    timeoutMs: num('timeoutMs', options.timeoutMs, 10_000, 1),
-    maxAttempts: num('retry.maxAttempts', retry.maxAttempts, 3, 1, true),
-    baseDelayMs: num('retry.baseDelayMs', retry.baseDelayMs, 200),
-    maxDelayMs: num('retry.maxDelayMs', retry.maxDelayMs, 5_000),
-    maxRetryAfterMs: num('retry.maxRetryAfterMs', retry.maxRetryAfterMs, 30_000),
+    timeoutMs: checkDelay('timeoutMs', options.timeoutMs, DEFAULTS.timeoutMs, 1),
+    maxAttempts: checkNumber({
+      name: 'retry.maxAttempts',
+      value: retry.maxAttempts,
+      fallback: DEFAULTS.maxAttempts,
+      min: 1,
+      max: 100,
+      integer: true,
+    }),
+    baseDelayMs: checkDelay('retry.baseDelayMs', retry.baseDelayMs, DEFAULTS.baseDelayMs),
+    maxDelayMs: checkDelay('retry.maxDelayMs', retry.maxDelayMs, DEFAULTS.maxDelayMs),
+    maxRetryAfterMs: checkDelay(
+      'retry.maxRetryAfterMs',
+      retry.maxRetryAfterMs,
+      DEFAULTS.maxRetryAfterMs,
+    ),
     now: fn('now', options.now) ?? Date.now,
     onEvent: fn('onEvent', options.onEvent),
     key: credentialKey(tokenUrl, clientId, scope),
+  };
+}
+
+/** The manager's own timings (beyond one exchange's), validated; in ms. */
+export function managerPolicy(options: TokenManagerOptions) {
+  const seconds = (name: 'expiryBufferSeconds' | 'refreshAheadSeconds') =>
+    checkNumber({ name, value: options[name], fallback: DEFAULTS[name] }) * 1000;
+  return {
+    bufferMs: seconds('expiryBufferSeconds'),
+    aheadMs: seconds('refreshAheadSeconds'),
+    lockWaitMs: checkDelay('lockWaitMs', options.lockWaitMs, DEFAULTS.lockWaitMs),
+    maxWaitMs: checkDelay('maxWaitMs', options.maxWaitMs, DEFAULTS.maxWaitMs, 1),
+    failFastMs: checkDelay('failFastMs', options.failFastMs, DEFAULTS.failFastMs),
   };
 }

@@ -1,4 +1,5 @@
-import { credentialKey, DEFAULT_TOKEN_URL, num } from './options';
+import { DEFAULTS } from './defaults';
+import { checkNumber, credentialKey, DEFAULT_TOKEN_URL } from './options';
 import { TokenManager } from './token-manager';
 import type { RetryOptions, TokenManagerOptions, TokenStore } from './types';
 
@@ -56,7 +57,13 @@ export class TokenManagerPool {
    * @throws {InvalidOptionsError} when `maxManagers` is not an integer >= 1.
    */
   constructor(options: { maxManagers?: number } = {}) {
-    this.#maxManagers = num('maxManagers', options.maxManagers, 100, 1, true);
+    this.#maxManagers = checkNumber({
+      name: 'maxManagers',
+      value: options.maxManagers,
+      fallback: DEFAULTS.maxManagers,
+      min: 1,
+      integer: true,
+    });
   }
 
   /** Number of managers held. */

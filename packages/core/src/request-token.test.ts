@@ -202,9 +202,25 @@ describe('requestToken: response validation', () => {
       });
       pump();
     };
-    const error = await failure(requestToken(base()));
+    // Counts what the client actually took off the wire.
+    let read = 0;
+    const counting: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const count = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          read += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+      });
+      return new Response(response.body?.pipeThrough(count), response);
+    };
+    const error = await failure(requestToken({ ...base(), fetch: counting }));
     expect(error.code).toBe('invalid_response');
     expect(error.message).toContain('65536');
+    expect(read).toBeGreaterThan(64 * 1024);
+    // It stopped at the cap: at most one more network chunk than 64 KiB, not megabytes.
+    expect(read).toBeLessThan(64 * 1024 + 128 * 1024);
+    expect(written).toBeLessThan(10_000_000);
   });
 });
 

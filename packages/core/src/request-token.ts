@@ -1,18 +1,13 @@
-import { RedactedToken } from './access-token';
+import { RedactedToken, VSCHAR } from './access-token';
+import { type Credential, SecretReader } from './credential';
 import { TokenRequestError } from './errors';
 import { type ExchangeConfig, exchangeConfig } from './options';
+import { safeError } from './safe-error';
 import { delay, noop, unref } from './timers';
 import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
 
 /** Largest token response body read, in bytes. */
 export const MAX_BODY_BYTES = 64 * 1024;
-
-/**
- * RFC 6749 (Appendix A.12) allows only visible ASCII and space in an access token;
- * anything else (a line feed, say) would break every header it goes into, and the
- * runtime's error for that quotes the header, token included.
- */
-export const VSCHAR = /^[\x20-\x7e]+$/;
 
 /** A successful exchange, before it is wrapped for callers. */
 export interface Issued {
@@ -43,15 +38,30 @@ const fail = (code: string, detail: string, status?: number, retryable = false, 
 const invalid = (what: string, status: number) =>
   fail('invalid_response', `invalid response, ${what}`, status);
 
+/**
+ * Settles as `promise` does, or rejects with the abort reason as soon as `signal`
+ * aborts: a `fetch` that ignores its signal must not hang a timeout or `close()`.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 /** Reads at most MAX_BODY_BYTES of the body as text; `undefined` when it is larger. */
-async function readCapped(response: Response): Promise<string | undefined> {
+async function readCapped(response: Response, signal: AbortSignal): Promise<string | undefined> {
   const reader = response.body?.getReader();
   if (!reader) return '';
+  // A body that stalls after its headers ends with the attempt's timeout, like the request.
+  signal.addEventListener('abort', () => reader.cancel().catch(noop), { once: true });
   // Content-Length may be absent or lie, so count what actually arrives.
   const decoder = new TextDecoder();
   let text = '';
   for (let size = 0; ; ) {
-    const { done, value } = await reader.read();
+    const { done, value } = await untilAborted(reader.read(), signal);
     if (done) return text + decoder.decode();
     size += value.byteLength;
     if (size > MAX_BODY_BYTES) {
@@ -128,7 +138,11 @@ const formEncode = (value: string) => new URLSearchParams([['', value]]).toStrin
  * One attempt: POST the form, read and check the answer. Rejects with a
  * {@link TokenRequestError}, with `retryAfterMs` when the server sent `Retry-After`.
  */
-async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined): Promise<Issued> {
+async function attempt(
+  config: ExchangeConfig,
+  secret: string,
+  signal: AbortSignal | undefined,
+): Promise<Issued> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   if (signal?.aborted) abort();
@@ -145,24 +159,27 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
     'content-type': 'application/x-www-form-urlencoded',
   };
   if (config.basic) {
-    headers.authorization = `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(config.clientSecret)}`)}`;
+    headers.authorization = `Basic ${btoa(`${formEncode(config.clientId)}:${formEncode(secret)}`)}`;
   } else {
     params.set('client_id', config.clientId);
-    params.set('client_secret', config.clientSecret);
+    params.set('client_secret', secret);
   }
   if (config.scope) params.set('scope', config.scope);
   const sentAt = config.now();
   const request = config.fetch;
   try {
-    const response = await request(config.tokenUrl, {
-      method: 'POST',
-      headers,
-      body: params.toString(),
-      signal: controller.signal,
-      // Following a redirect would replay the secret to wherever it points.
-      redirect: 'manual',
-    });
-    const text = await readCapped(response);
+    const response = await untilAborted(
+      request(config.tokenUrl, {
+        method: 'POST',
+        headers,
+        body: params.toString(),
+        signal: controller.signal,
+        // Following a redirect would replay the secret to wherever it points.
+        redirect: 'manual',
+      }),
+      controller.signal,
+    );
+    const text = await readCapped(response, controller.signal);
     if (response.ok) return parseSuccess(text, response.status, sentAt);
     const error = parseFailure(text, response);
     const after = retryAfterMs(response, config.now());
@@ -170,9 +187,11 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
     throw error;
   } catch (error) {
     if (error instanceof TokenRequestError) throw error;
-    if (signal?.aborted) throw fail('aborted', 'aborted', undefined, false, signal.reason);
+    // Only the name and code of what fetch threw are kept: a wrapper's message may quote the request.
+    if (signal?.aborted)
+      throw fail('aborted', 'aborted', undefined, false, safeError(signal.reason));
     if (timedOut) throw fail('timeout', `timeout after ${config.timeoutMs} ms`, undefined, true);
-    throw fail('network_error', 'network error', undefined, true, error);
+    throw fail('network_error', 'network error', undefined, true, safeError(error));
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', abort);
@@ -181,6 +200,8 @@ async function attempt(config: ExchangeConfig, signal: AbortSignal | undefined):
 
 /** How one exchange runs. */
 export interface ExchangeRun {
+  /** The client secret read for this exchange. */
+  readonly secret: string;
   /** Cancels the exchange, backoff waits included. */
   readonly signal?: AbortSignal;
   /** `false` lets backoff timers not hold the process open (background work nobody awaits). */
@@ -210,7 +231,7 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
   for (let n = 1; ; n++) {
     emit(config, { type: 'token.requested', attempt: n });
     try {
-      const issued = await attempt(config, signal);
+      const issued = await attempt(config, run.secret, signal);
       emit(config, {
         type: 'token.issued',
         expiresAt: issued.expiresAt,
@@ -229,11 +250,31 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
       try {
         await delay(wait, signal, keepAlive);
       } catch (reason) {
-        const abort = fail('aborted', 'aborted', undefined, false, reason);
+        const abort = fail('aborted', 'aborted', undefined, false, safeError(reason));
         abort.attempts = n;
         throw failed(abort);
       }
     }
+  }
+}
+
+/**
+ * {@link exchange} with the secret read for it; with a `clientSecret` function, an
+ * `invalid_client` answer is tried once more if the function now returns another
+ * secret (rotated meanwhile). Resolves with the credential that earned the token.
+ */
+export async function exchangeRotating(
+  config: ExchangeConfig,
+  run: Omit<ExchangeRun, 'secret'> & { reader: SecretReader; credential: Credential },
+): Promise<{ issued: Issued; credential: Credential }> {
+  const { reader, credential } = run;
+  try {
+    return { issued: await exchange(config, { ...run, secret: credential.secret }), credential };
+  } catch (error) {
+    if (!reader.rotates || (error as TokenRequestError).code !== 'invalid_client') throw error;
+    const next = await reader.read();
+    if (next.secret === credential.secret) throw error;
+    return { issued: await exchange(config, { ...run, secret: next.secret }), credential: next };
   }
 }
 
@@ -245,8 +286,8 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
  * errors, 5xx and 429 (honouring `Retry-After`). Prefer {@link TokenManager},
  * which caches and refreshes.
  *
- * Defaults: `tokenUrl` Twilio's, `timeoutMs` 10 000, `retry` `{ maxAttempts: 3,
- * baseDelayMs: 200, maxDelayMs: 5 000, maxRetryAfterMs: 30 000 }`.
+ * Defaults: {@link DEFAULTS} and {@link DEFAULT_TOKEN_URL}; each option's in
+ * {@link RequestTokenOptions}.
  *
  * @returns `{ accessToken, tokenType: 'Bearer', expiresAt }`, `expiresAt` in
  *   epoch ms counted from when the request was sent.
@@ -257,6 +298,12 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
  */
 export async function requestToken(options: RequestTokenOptions): Promise<AccessToken> {
   const config = exchangeConfig(options);
-  const issued = await exchange(config, { signal: options.signal, keepAlive: true });
+  const reader = new SecretReader(config.clientSecret, config.key);
+  const { issued } = await exchangeRotating(config, {
+    reader,
+    credential: await reader.read(),
+    signal: options.signal,
+    keepAlive: true,
+  });
   return new RedactedToken(issued.accessToken, issued.expiresAt);
 }

@@ -30,3 +30,18 @@ export function delay(ms: number, signal: AbortSignal | undefined, keepAlive: bo
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Settles as `promise` does, or rejects with `onTimeout()` after `ms`, whichever
+ * comes first; the timer is cleared either way.
+ */
+export function withDeadline<T>(
+  promise: Promise<T>,
+  ms: number,
+  onTimeout: () => Error,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), ms);
+    promise.then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}

@@ -249,12 +249,54 @@ describe('TokenManager: cache and single flight', () => {
 describe('TokenManager: failures', () => {
   it('does not cache a failed request: the next caller tries again', async () => {
     server.onToken = () => ({ status: 500 });
-    const { manager } = setup();
+    const { manager, clock } = setup();
     const callers = await Promise.allSettled(Array.from({ length: 50 }, () => manager.getToken()));
     expect(callers.every((r) => r.status === 'rejected')).toBe(true);
     expect(server.requests).toHaveLength(1);
+    clock.advance(5_000); // past the fail-fast window (DEFAULTS.failFastMs)
     server.onToken = (n) => ({ body: tokenBody(n) });
     expect((await manager.getToken()).accessToken).toBe('token-2');
+  });
+
+  it('fails fast with the same retryable error for failFastMs, then one probe tries again', async () => {
+    server.onToken = () => ({ status: 503 });
+    const { manager, clock } = setup({ failFastMs: 5_000 });
+    const first = await manager.getToken().catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'server_error', retryable: true });
+    // Inside the window: every caller gets that very error at once, no request goes out.
+    const during = await Promise.allSettled(Array.from({ length: 20 }, () => manager.getToken()));
+    expect(during.map((r) => r.status === 'rejected' && r.reason)).toEqual(Array(20).fill(first));
+    expect(server.requests).toHaveLength(1);
+    // After it: one probe for all the callers; it fails, the window starts again.
+    clock.advance(5_000);
+    const probe = await Promise.allSettled(Array.from({ length: 20 }, () => manager.getToken()));
+    expect(probe.every((r) => r.status === 'rejected')).toBe(true);
+    expect(server.requests).toHaveLength(2);
+    clock.advance(5_000);
+    server.onToken = (n) => ({ body: tokenBody(n) });
+    expect((await manager.getToken()).accessToken).toBe('token-3');
+  });
+
+  it('never fails fast on a non-retryable error, nor with a valid token held, nor when forced', async () => {
+    server.onToken = () => ({ status: 400, body: { error: 'invalid_client' } });
+    const { manager } = setup();
+    await manager.getToken().catch(() => {});
+    await manager.getToken().catch(() => {});
+    expect(server.requests).toHaveLength(2);
+    server.onToken = () => ({ status: 503 });
+    await manager.getToken().catch(() => {});
+    await manager.getToken({ forceRefresh: true }).catch(() => {});
+    expect(server.requests).toHaveLength(4);
+  });
+
+  it("bounds a caller's wait by maxWaitMs while the exchange goes on for later callers", async () => {
+    server.onToken = () => 'hang';
+    const { manager } = setup({ maxWaitMs: 50, timeoutMs: 60_000 });
+    const error = await manager.getToken().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TokenRequestError', code: 'timeout', retryable: true });
+    expect((error as Error).message).toContain('maxWaitMs');
+    expect(server.requests).toHaveLength(1);
+    expect(manager.pending()).toBeInstanceOf(Promise); // still in flight, for the next callers
   });
 
   it('rejects with the TokenRequestError and emits token.request_failed (no refresh: none was held)', async () => {
@@ -354,7 +396,8 @@ describe('TokenManager: lifecycle', () => {
     const { manager } = setup({ timeoutMs: 60_000, allowedHosts: ['127.0.0.1'] });
     const pending = manager.getToken();
     await expect.poll(() => server.requests.length).toBe(1);
-    expect(await timers.pending()).toHaveLength(1); // the per-attempt timeout
+    // The per-attempt timeout and this caller's maxWaitMs deadline.
+    expect(await timers.pending()).toHaveLength(2);
     await manager.close();
     await expect(pending).rejects.toMatchObject({ code: 'closed' });
     await expect(manager.getToken()).rejects.toBeInstanceOf(TwilioOAuthError);

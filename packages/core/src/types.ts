@@ -41,15 +41,18 @@ export interface TokenStore {
   acquireLock?(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>;
 }
 
-/** Retry policy for token requests. Full-jitter exponential backoff. */
+/** Retry policy for token requests. Full-jitter exponential backoff. Defaults: {@link DEFAULTS}. */
 export interface RetryOptions {
-  /** Total attempts including the first. Default 3. `1` disables retries. */
+  /** Total attempts including the first; `1` disables retries. @defaultValue `DEFAULTS.maxAttempts` (3) */
   maxAttempts?: number;
-  /** First backoff ceiling. Default 200 ms. */
+  /** First backoff ceiling, ms. @defaultValue `DEFAULTS.baseDelayMs` (200) */
   baseDelayMs?: number;
-  /** Largest backoff ceiling. Default 5 000 ms. */
+  /** Largest backoff ceiling, ms. @defaultValue `DEFAULTS.maxDelayMs` (5 000) */
   maxDelayMs?: number;
-  /** Largest `Retry-After` honoured; longer values are capped to this. Default 30 000 ms. */
+  /**
+   * Largest wait a server may ask for (`Retry-After`, Twilio's `throttled_until`), ms;
+   * longer values are capped to this. @defaultValue `DEFAULTS.maxRetryAfterMs` (30 000)
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -58,43 +61,59 @@ export type ClientAuthMethod = 'client_secret_post' | 'client_secret_basic';
 
 /** Options of the one-shot {@link requestToken} exchange. */
 export interface RequestTokenOptions {
+  /** The OAuth app's client id. */
   clientId: string;
-  clientSecret: string;
-  /** Default `https://oauth.twilio.com/v2/token`. Must be `https:` unless the host is loopback. */
+  /**
+   * The OAuth app's client secret, or a function read for each exchange (a vault, a
+   * mounted secret file): rotation without a restart. When the token endpoint answers
+   * `invalid_client` and the function then returns another value, the exchange is
+   * tried once more with it.
+   */
+  clientSecret: string | (() => string | Promise<string>);
+  /** Must be `https:` unless the host is loopback. @defaultValue `DEFAULT_TOKEN_URL` (Twilio's Token API) */
   tokenUrl?: string;
   /** Optional OAuth scope, sent as `scope` when set. */
   scope?: string;
-  /** Default `client_secret_post` (what Twilio documents). */
+  /** @defaultValue `'client_secret_post'` (what Twilio documents) */
   clientAuthMethod?: ClientAuthMethod;
-  /** Default `globalThis.fetch`. */
+  /** @defaultValue `globalThis.fetch`, looked up per call */
   fetch?: typeof globalThis.fetch;
-  /** Per-attempt timeout. Default 10 000. */
+  /** Per-attempt timeout, ms. @defaultValue `DEFAULTS.timeoutMs` (10 000) */
   timeoutMs?: number;
   retry?: RetryOptions;
   /** Cancels the whole exchange, including backoff waits. */
   signal?: AbortSignal;
-  /** Clock, epoch ms. Default `Date.now`. */
+  /** Clock, epoch ms. @defaultValue `Date.now` */
   now?: () => number;
+  /** Receives every {@link TokenEvent}; a throwing listener is ignored. */
   onEvent?: (event: TokenEvent) => void;
 }
 
-/** Options of a {@link TokenManager}. */
+/** Options of a {@link TokenManager}. Numeric defaults: {@link DEFAULTS}. */
 export interface TokenManagerOptions extends Omit<RequestTokenOptions, 'signal'> {
   /**
-   * Where tokens are shared beyond this manager. Default: none — the manager
-   * always keeps its current token in its own memory; pass a
-   * {@link MemoryTokenStore} to share among managers of one process, or a
-   * fleet-wide store such as `@twilio-oauth/redis`.
+   * Where tokens are shared beyond this manager: a {@link MemoryTokenStore} among
+   * managers of one process, or a fleet-wide store such as `@twilio-oauth/redis`.
+   * Entries are bound to the secret that earned them. @defaultValue none: the
+   * manager's own memory
    */
   store?: TokenStore;
-  /** A token this close to expiry is treated as expired. Default 60, clamped to half the token lifetime. */
+  /** A token this close to expiry is treated as expired; clamped to half the token lifetime. @defaultValue `DEFAULTS.expiryBufferSeconds` (60) */
   expiryBufferSeconds?: number;
-  /** A token this close to expiry is served while one background refresh runs. Default 300, clamped to half the token lifetime. */
+  /** A token this close to expiry is served while one background refresh runs; clamped to half the token lifetime. @defaultValue `DEFAULTS.refreshAheadSeconds` (300) */
   refreshAheadSeconds?: number;
-  /** Hosts `fetch()` may send the bearer to. `*.example.com` matches subdomains. Default `["*.twilio.com"]`. */
+  /** Hosts `fetch()` may send the bearer to; `*.example.com` matches subdomains. @defaultValue `DEFAULT_ALLOWED_HOSTS` (`["*.twilio.com"]`) */
   allowedHosts?: readonly string[];
-  /** With a store that has `acquireLock`: how long to wait for another process to fill the store. Default 5 000. */
+  /** With a store that has `acquireLock`: how long to wait for another process to fill the store, ms. @defaultValue `DEFAULTS.lockWaitMs` (5 000) */
   lockWaitMs?: number;
+  /** The longest one caller waits for a token, retries included, ms; then it gets a `timeout` error. @defaultValue `DEFAULTS.maxWaitMs` (10 000) */
+  maxWaitMs?: number;
+  /**
+   * After an exchange failed with a retryable error and no valid token is held, callers
+   * fail fast with that error for this long, ms; then one request probes again. `0`
+   * turns it off. @defaultValue `DEFAULTS.failFastMs` (5 000)
+   */
+  failFastMs?: number;
 }
 
 /** Options of {@link TokenManager.getToken}. */
@@ -117,6 +136,7 @@ export type TokenErrorCode =
   | 'rate_limited'
   | 'invalid_response'
   | 'aborted'
+  | 'secret_unavailable'
   | (string & {});
 
 /** Freshness of the held token. */

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 // Raised from 5 KiB when the core gained secret-bound store keys, Twilio error parsing and the
 // outage breaker: still a fraction of one HTTP round trip at cold start.
-const LIMIT_BYTES = 7 * 1024;
+const LIMIT_BYTES = 8 * 1024;
 
 describe('bundle', () => {
   it(`is under ${LIMIT_BYTES} bytes minified and gzipped, with no import, process or Buffer`, async () => {

@@ -102,7 +102,8 @@ describe.each(platforms)('TwilioOAuthService on $name', (platform: Platform) => 
   });
 
   it('an unavailable token service answers 503 after the (quick) retries', async () => {
-    running = await start();
+    // No fail-fast window (core's tests cover it): the recovery below is immediate.
+    running = await start({ ...managerOptions(mock), failFastMs: 0 });
     mock.setFaults({ token: { status: 503 } });
     const res = await running.get('/token');
     expect(res.status).toBe(503);
