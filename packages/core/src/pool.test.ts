@@ -62,6 +62,13 @@ describe('TokenManagerPool', () => {
     expect(pool.get(options('two', { retry: { maxAttempts: 2 } }))).not.toBe(b);
   });
 
+  it('counts every data option, the newer ones too', () => {
+    const a = pool.get(options('one'));
+    const b = pool.get(options('one', { maxWaitMs: 1_000 }));
+    expect(b).not.toBe(a);
+    expect(pool.get(options('one', { maxWaitMs: 1_000, failFastMs: 100 }))).not.toBe(b);
+  });
+
   it('drops the least recently used manager beyond maxManagers, leaving it usable', async () => {
     const one = pool.get(options('one'));
     const two = pool.get(options('two'));

@@ -30,6 +30,8 @@ function fingerprintOf(o: TokenManagerOptions): string {
     o.refreshAheadSeconds,
     o.allowedHosts,
     o.lockWaitMs,
+    o.maxWaitMs,
+    o.failFastMs,
   ]);
 }
 
