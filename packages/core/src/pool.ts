@@ -43,8 +43,8 @@ function fingerprintOf(o: TokenManagerOptions): string {
  * dropped when `maxManagers` is exceeded. A replaced or dropped manager is not
  * closed: requests still using it finish normally, and an idle manager holds
  * nothing (no timer, no socket) that would need closing. Functions (`fetch`,
- * `now`, `onEvent`) are taken from the options that created the manager and do
- * not cause a replacement.
+ * `now`, `onEvent`, a `clientSecret` function) are taken from the options that
+ * created the manager and do not cause a replacement.
  *
  * @example
  * const pool = new TokenManagerPool({ maxManagers: 50 });
