@@ -50,7 +50,13 @@ describe('pnpm bench --smoke', () => {
     positive(section.cached.floorNs);
     positive(section.cached.getTokenNs);
     positive(section.cached.ratioToFloor);
+    positive(section.cached.getTokenNoopListenerNs);
+    positive(section.cached.getTokenTelemetryNs);
+    positive(section.cached.telemetryRatioToFloor);
+    // Every cached call of the telemetry task was a lookup the SDK saw.
+    expect(section.cached.telemetryLookupsCounted).toBeGreaterThan(200);
     expect(markdown).toContain('| floor: `await` of an already-resolved promise |');
+    expect(markdown).toContain('With the OpenTelemetry listener:');
     expect(
       results.targets.find((t) => t.section === 'core' && /→ 1 token request/.test(t.target)).met,
     ).toBe(true);
@@ -117,6 +123,15 @@ describe('pnpm bench --smoke', () => {
     } else {
       expect(section.fleet.redis).toBeUndefined();
     }
+  });
+
+  test('workers: 1 token request per lifetime with the Durable Object store, none for a new isolate', async () => {
+    const { section, markdown } = await smoke('workers');
+    expect(section.fleet.durableObject.tokenRequestsPerLifetime).toBe(1);
+    expect(section.fleet.memory.tokenRequestsPerLifetime).toBe(section.fleet.memory.isolates);
+    expect(section.newIsolate.tokenRequests).toBe(0);
+    positive(section.newIsolate.firstFromObjectMs);
+    expect(markdown).toContain('## Workers');
   });
 
   test('memory: managers hold their tokens; the day rotates tokens with no rejected call', async () => {

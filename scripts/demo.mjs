@@ -71,6 +71,7 @@ async function main() {
     const started = await startApp(app.name, appEnv);
     step(app.name, `listening on ${started.url}`);
     const result = await exercise(app.name, started.url);
+    await showMetrics(app.name, started.url);
     const clientId = credentialsByApp.get(app.name)?.clientId;
     const byClient = clientId ? mock.stats().byClient?.[clientId] : undefined;
     results.push({
@@ -204,6 +205,34 @@ async function exercise(name, base) {
   apiCalls += burst.length;
   step(name, `20 × GET /messages → all 200 (concurrently)`);
   return { requests, apiCalls };
+}
+
+/** The OpenTelemetry metrics the demo prints, from an app's Prometheus `/metrics` route. */
+const METRICS = [
+  'twilio_oauth_token_requests_total',
+  'twilio_oauth_token_request_duration_sum',
+  'twilio_oauth_cache_lookups_total',
+  'twilio_oauth_token_time_to_expiry',
+];
+
+/** Prints a few of the app's token metrics, if it serves `GET /metrics` (the express sample does). */
+async function showMetrics(name, base) {
+  const response = await fetch(new URL('/metrics', base), {
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  if (response.status === 404) return;
+  if (response.status !== 200) throw new Error(`${name} GET /metrics: answered ${response.status}`);
+  const lines = text
+    .split('\n')
+    .filter((line) => METRICS.some((metric) => line.startsWith(`${metric}{`)))
+    // The scope label is the same on every line: left out for reading.
+    .map((line) => line.replace(/,?otel_scope_name="[^"]*"/, '').replace('{}', ''));
+  if (lines.length === 0) throw new Error(`${name} GET /metrics: no twilio_oauth metrics`);
+  const [first, ...rest] = lines;
+  step(name, `GET /metrics       → ${first}`);
+  const indent = ' '.repeat(`  [${name}] GET /metrics       → `.length);
+  for (const line of rest) log(`${indent}${line}`);
 }
 
 function printTable(rows, columns) {

@@ -37,6 +37,14 @@ test('the demo runs all three apps against the mock server and exits 0', async (
     // One token request per app, however many Twilio calls it made.
     expect(stdout).toMatch(new RegExp(`\\| ${app} +\\| 24 +\\| 1 +\\| 22 +\\| ok +\\|`));
   }
+  // The express sample's OpenTelemetry metrics, read from its Prometheus route.
+  expect(stdout).toMatch(
+    /\[express-sample\] GET \/metrics +→ twilio_oauth_token_requests_total\{outcome="issued"\} 1\n/,
+  );
+  expect(stdout).toMatch(
+    /twilio_oauth_cache_lookups_total\{result="fresh",source="memory"\} \d+\n/,
+  );
+  expect(stdout).toMatch(/twilio_oauth_token_time_to_expiry \d+/);
   expect(stdout).toContain('Demo finished: every step passed.');
   // Neither the generated secrets nor any JWT-shaped token is ever printed.
   expect(stdout).not.toContain('demo-secret-');

@@ -25,6 +25,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** What each package must export, and where its peers come from in the workspace. */
 const PACKAGES = {
   core: { exports: ['TokenManager', 'requestToken', 'MemoryTokenStore', 'TokenRequestError'] },
+  cloudflare: { exports: ['TwilioTokenBroker', 'durableObjectStore', 'TokenBrokerError'] },
   'mock-server': { exports: ['startMockServer'] },
   express: { exports: ['twilioOAuth', 'twilioOAuthErrorHandler'], peers: ['express'] },
   hono: { exports: ['twilioOAuth'], peers: ['hono'] },
@@ -33,7 +34,17 @@ const PACKAGES = {
     peers: ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'],
   },
   redis: { exports: ['RedisTokenStore'], peers: ['ioredis'] },
+  opentelemetry: { exports: ['twilioOAuthTelemetry'], peers: ['@opentelemetry/api'] },
 };
+
+/** The `engines.node` of every package: `require(esm)` (NestJS 12 from CJS) is on by default in these. */
+const ENGINES = '^20.19.0 || ^22.12.0 || >=24';
+
+test("the Node running this suite is inside the packages' engines range", () => {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  const floors = { 20: 19, 22: 12 };
+  expect(major >= 24 || (major in floors && minor >= floors[major])).toBe(true);
+});
 
 let project;
 
@@ -78,7 +89,10 @@ describe.each(Object.entries(PACKAGES))('@twilio-oauth/%s, packed', (dir, { expo
     const raw = JSON.stringify(manifest);
     expect(raw).not.toMatch(/workspace:|catalog:/);
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(manifest.engines.node).toBe('>=20');
+    expect(manifest.engines.node).toBe(ENGINES);
+    expect(readFileSync(join(project, 'node_modules', name, 'README.md'), 'utf8')).toContain(
+      'Supported Node versions: 20, 22, 24, 26 (tested).',
+    );
     const files = readdirSync(join(project, 'node_modules', name));
     expect(
       files.filter(

@@ -30,12 +30,34 @@ function coreSection(core) {
           int(1e9 / c.getAuthorizationHeaderNs),
         ],
         ['`Date.now()` alone (not awaited)', c.clockReadNs, int(1e9 / c.clockReadNs)],
+        ...(c.getTokenTelemetryNs === undefined
+          ? []
+          : [
+              [
+                '`manager.getToken()` with a no-op `onEvent`, token cached',
+                c.getTokenNoopListenerNs,
+                int(1e9 / c.getTokenNoopListenerNs),
+              ],
+              [
+                '`manager.getToken()` with `twilioOAuthTelemetry()` (real metrics SDK), token cached',
+                c.getTokenTelemetryNs,
+                int(1e9 / c.getTokenTelemetryNs),
+              ],
+            ]),
       ],
     ),
     '',
     `getToken() / floor = **${c.ratioToFloor}×** (median over ${c.roundsNs.floor.length} rounds of the ratio within each round; ` +
       `per-round ns range: floor ${Math.min(...c.roundsNs.floor)}–${Math.max(...c.roundsNs.floor)}, ` +
       `getToken ${Math.min(...c.roundsNs.getToken)}–${Math.max(...c.roundsNs.getToken)}; every round in latest.json).`,
+    ...(c.getTokenTelemetryNs === undefined
+      ? []
+      : [
+          '',
+          `With the OpenTelemetry listener: **${c.telemetryRatioToFloor}× the floor**, ${c.telemetryRatioToGetToken}× ` +
+            `getToken() without a listener; a no-op listener alone: ${c.noopListenerRatioToFloor}× the floor ` +
+            `(same rounds; ${int(c.telemetryLookupsCounted)} lookups counted by the SDK at the end).`,
+        ]),
     '',
     `${int(core.coldCallers.callers)} concurrent cold \`getToken()\` callers on a new manager: ` +
       `**${core.coldCallers.tokenRequestsMax} token request** (per run: ${core.coldCallers.tokenRequestsPerRun.join(', ')}), ` +
@@ -267,6 +289,43 @@ function fleetSection(fleet) {
   ].join('\n');
 }
 
+function workersSection(workers) {
+  const rows = Object.entries(workers.fleet).map(([mode, f]) => [
+    mode === 'durableObject' ? '@twilio-oauth/cloudflare (Durable Object)' : 'isolate memory only',
+    f.isolates,
+    f.simulatedHours,
+    f.tokenGenerations,
+    f.tokenRequests,
+    `**${f.tokenRequestsPerLifetime}**`,
+  ]);
+  const n = workers.newIsolate;
+  return [
+    `## Workers (${loadOf(workers)}, ${workers.durationS} s)`,
+    '',
+    `Isolates of one Worker in workerd (miniflare, one Worker script per isolate) on one injected clock shared with the mock server ` +
+      `(steps of ${workers.stepSeconds} s, token lifetime ${workers.tokenTtlSeconds} s, 3 requests per isolate per step).`,
+    '',
+    table(
+      [
+        'store',
+        'isolates',
+        'simulated h',
+        'token generations',
+        'token requests',
+        'requests per lifetime',
+      ],
+      rows,
+    ),
+    '',
+    `First token of a new isolate while another one holds it (median of ${n.samples}): ` +
+      `**${n.firstFromObjectMs} ms** from the Durable Object (${n.tokenRequests} token requests), ` +
+      `vs ${n.warmMs} ms for the next request from memory: **+${n.addedMs} ms**, one object round trip on loopback ` +
+      `(a bare object call, warm: ${n.objectRoundTripMs} ms; the rest is the new isolate's first call and code path). ` +
+      `Without the store the new isolate makes its own token request: ${n.firstOwnTokenRequestMs} ms against the mock server on loopback ` +
+      `(Twilio's Token API is a network round trip away).`,
+  ].join('\n');
+}
+
 function memorySection(memory) {
   const t = memory.tenants;
   const d = memory.day;
@@ -316,7 +375,7 @@ function targetsSection(targets) {
 /** The whole results set as Markdown. */
 export function toMarkdown(results) {
   const m = results.machine;
-  const { core, peers, frameworks, fleet, memory } = results.sections;
+  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
   return [
     `# twilio-oauth benchmarks — ${results.mode} run`,
     '',
@@ -331,6 +390,7 @@ export function toMarkdown(results) {
     ...(frameworks ? ['', frameworksSection(frameworks)] : []),
     ...(fleet ? ['', fleetSection(fleet)] : []),
     ...(memory ? ['', memorySection(memory)] : []),
+    ...(workers ? ['', workersSection(workers)] : []),
     '',
     peerFindings(peers),
     '',

@@ -12,7 +12,7 @@ export function evaluateTargets(results) {
   const add = (section, target, actual, met, note = '') =>
     targets.push({ section, target, actual, met, note });
 
-  const { core, peers, frameworks, fleet, memory } = results.sections;
+  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
 
   if (core) {
     const c = core.cached;
@@ -29,6 +29,22 @@ export function evaluateTargets(results) {
             `freshness; Date.now() alone costs ${c.clockReadNs} ns on this VM, more than the ` +
             `${fmt(budget - c.floorNs, 1)} ns allowance.`,
     );
+    if (c.getTokenTelemetryNs !== undefined) {
+      const met = c.telemetryRatioToFloor <= 3;
+      add(
+        'core',
+        'cached getToken() with the OpenTelemetry listener ≤ 3 × floor',
+        `${c.getTokenTelemetryNs} ns vs floor ${c.floorNs} ns = ${c.telemetryRatioToFloor}× ` +
+          `(no listener ${c.ratioToFloor}×, no-op listener ${c.noopListenerRatioToFloor}×)`,
+        met,
+        met
+          ? ''
+          : `over by ${fmt(c.getTokenTelemetryNs - c.floorNs * 3, 1)} ns: a listener makes the ` +
+              `cached call read the clock and build one event (${fmt(c.getTokenNoopListenerNs - c.getTokenNs, 1)} ns ` +
+              `with a no-op listener); recording the lookup adds ` +
+              `${fmt(c.getTokenTelemetryNs - c.getTokenNoopListenerNs, 1)} ns on top.`,
+      );
+    }
     add(
       'core',
       `${core.coldCallers.callers} concurrent cold getToken() → 1 token request`,
@@ -167,6 +183,22 @@ export function evaluateTargets(results) {
       `${d.heapStartKiB} → ${d.heapEndKiB} KiB (${signed(d.growthKiB)} KiB over ${d.rotations} rotations; ` +
         `trend ${signed(d.slopeKiBPerHour)} KiB/h)`,
       Math.abs(d.growthKiB) <= d.flatLimitKiB,
+    );
+  }
+  if (workers) {
+    const { durableObject, memory: alone } = workers.fleet;
+    add(
+      'workers',
+      `${durableObject.isolates} Workers isolates with the Durable Object store: 1 token request per lifetime`,
+      `${durableObject.tokenRequestsPerLifetime} (isolate memory only: ${alone.tokenRequestsPerLifetime})`,
+      durableObject.tokenRequestsPerLifetime === 1,
+    );
+    const n = workers.newIsolate;
+    add(
+      'workers',
+      'a new isolate gets the held token in one object round trip, no token request',
+      `+${n.addedMs} ms over a memory hit, ${n.tokenRequests} token requests`,
+      n.tokenRequests === 0,
     );
   }
   return targets;

@@ -8,7 +8,8 @@ const WORKER = new URL('./core.worker.mjs', import.meta.url);
 
 /**
  * Core: the cached `getToken()` against the floor (a bare `await` of a resolved
- * value) in one run, and how many token requests 10 000 concurrent cold
+ * value) in one run — bare, with a no-op `onEvent` listener and with the
+ * OpenTelemetry listener —, and how many token requests 10 000 concurrent cold
  * callers make.
  */
 export async function runCore({ smoke, log }) {
@@ -31,6 +32,7 @@ export async function runCore({ smoke, log }) {
       cold.push({ elapsedMs, distinctTokens, tokenRequests: mock.stats().tokenRequests });
     }
     const ratio = pairedRatio(cached.getToken, cached.floor);
+    const nsOf = (task) => round(task.nsPerOp, 1);
     return {
       cached: {
         floorNs: round(cached.floor.nsPerOp, 1),
@@ -40,9 +42,18 @@ export async function runCore({ smoke, log }) {
         clockReadNs: round(cached.clockRead.nsPerOp, 1),
         getAuthorizationHeaderNs: round(cached.getAuthorizationHeader.nsPerOp, 1),
         ratioToFloor: round(ratio, 3),
+        // With an onEvent listener: a no-op one, and @twilio-oauth/opentelemetry's (real SDK).
+        getTokenNoopListenerNs: nsOf(cached.getTokenNoopListener),
+        getTokenTelemetryNs: nsOf(cached.getTokenTelemetry),
+        noopListenerRatioToFloor: round(pairedRatio(cached.getTokenNoopListener, cached.floor), 3),
+        telemetryRatioToFloor: round(pairedRatio(cached.getTokenTelemetry, cached.floor), 3),
+        telemetryRatioToGetToken: round(pairedRatio(cached.getTokenTelemetry, cached.getToken), 3),
+        telemetryLookupsCounted: cached.lookupsCounted,
         roundsNs: {
           floor: cached.floor.roundsNs.map((ns) => round(ns, 1)),
           getToken: cached.getToken.roundsNs.map((ns) => round(ns, 1)),
+          getTokenNoopListener: cached.getTokenNoopListener.roundsNs.map((ns) => round(ns, 1)),
+          getTokenTelemetry: cached.getTokenTelemetry.roundsNs.map((ns) => round(ns, 1)),
         },
       },
       coldCallers: {

@@ -1,17 +1,26 @@
 // Child process of the core section: the hot path of TokenManager, measured away from the mock.
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { TokenManager } from '@twilio-oauth/core';
+import { twilioOAuthTelemetry } from '@twilio-oauth/opentelemetry';
 import { serve } from '../lib/ipc.mjs';
 import { nsPerOp } from '../lib/measure.mjs';
 import { msSince } from '../lib/stats.mjs';
 
 let target;
-const managerFor = () =>
+const managerFor = (onEvent) =>
   new TokenManager({
     clientId: target.clientId,
     clientSecret: target.clientSecret,
     tokenUrl: target.tokenUrl,
     allowedHosts: [new URL(target.url).hostname],
+    onEvent,
   });
+
+/** A pull reader, as a Prometheus scrape would use: the SDK is real, collection is up to us. */
+class PullReader extends MetricReader {
+  async onForceFlush() {}
+  async onShutdown() {}
+}
 
 serve({
   init(arg) {
@@ -21,6 +30,14 @@ serve({
     const manager = managerFor();
     const token = await manager.getToken();
     const resolved = Promise.resolve(token);
+    // Any listener sends the cached path through the core's event path: a no-op one shows
+    // what that path costs, the telemetry one what recording a lookup adds on top.
+    const listened = managerFor(() => {});
+    await listened.getToken();
+    const reader = new PullReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const observed = managerFor(twilioOAuthTelemetry({ meterProvider }));
+    await observed.getToken();
     // Written out rather than through a shared helper so that neither loop pays for a closure call.
     const results = await nsPerOp(
       {
@@ -29,6 +46,12 @@ serve({
         },
         getToken: async (n) => {
           for (let i = 0; i < n; i++) await manager.getToken();
+        },
+        getTokenNoopListener: async (n) => {
+          for (let i = 0; i < n; i++) await listened.getToken();
+        },
+        getTokenTelemetry: async (n) => {
+          for (let i = 0; i < n; i++) await observed.getToken();
         },
         // The one thing the hot path adds to the floor: reading the clock to check freshness.
         clockRead: async (n) => {
@@ -42,8 +65,19 @@ serve({
       },
       { rounds, timeMs, batch },
     );
-    await manager.close();
-    return results;
+    // The lookups were really counted: a collection (a scrape) sees every one of them.
+    const { resourceMetrics } = await reader.collect();
+    const lookups = resourceMetrics.scopeMetrics
+      .flatMap((scope) => scope.metrics)
+      .find((metric) => metric.descriptor.name === 'twilio_oauth.cache.lookups');
+    const lookupsCounted = (lookups?.dataPoints ?? []).reduce((sum, point) => sum + point.value, 0);
+    await Promise.all([
+      manager.close(),
+      listened.close(),
+      observed.close(),
+      meterProvider.shutdown(),
+    ]);
+    return { ...results, lookupsCounted };
   },
   async coldCallers({ callers }) {
     const manager = managerFor();

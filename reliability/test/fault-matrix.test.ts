@@ -144,8 +144,9 @@ function describeCore(call: Call | undefined): string {
   const error = call?.error;
   if (!(error instanceof TokenRequestError)) return `core ${call?.status}`;
   const status = error.status === undefined ? '' : `HTTP ${error.status}, `;
+  const twilio = error.twilioCode === undefined ? '' : `Twilio ${error.twilioCode}, `;
   const attempts = `${error.attempts} attempt${error.attempts === 1 ? '' : 's'}`;
-  return `core: \`${error.code}\` (${status}${attempts}${error.retryable ? ', retryable' : ''})`;
+  return `core: \`${error.code}\` (${status}${twilio}${attempts}${error.retryable ? ', retryable' : ''})`;
 }
 
 function describeHttp(observed: readonly Observed[], pick: (o: Observed) => number): string {
@@ -159,7 +160,13 @@ interface ColdScenario {
   readonly fault: string;
   readonly faults: Faults;
   /** `undefined`: every caller gets a token. Otherwise the core error every caller gets. */
-  readonly error?: { readonly code: string; readonly status?: number; readonly attempts: number };
+  readonly error?: {
+    readonly code: string;
+    readonly status?: number;
+    readonly attempts: number;
+    /** The Twilio error code, when the Token API answered a Twilio error object. */
+    readonly twilioCode?: number;
+  };
   /** Status of every adapter's answer. */
   readonly http: number;
   readonly tokenRequests: number;
@@ -195,7 +202,7 @@ const coldScenarios: readonly ColdScenario[] = [
   {
     fault: '429 with `Retry-After: 1` until cleared',
     faults: { token: { status: 429, retryAfterSeconds: 1 } },
-    error: { code: 'rate_limited', status: 429, attempts: 3 },
+    error: { code: 'rate_limited', status: 429, attempts: 3, twilioCode: 20429 },
     http: 503,
     tokenRequests: 3,
     minElapsedMs: 2 * MAX_RETRY_AFTER_MS,
@@ -308,17 +315,66 @@ const coldScenarios: readonly ColdScenario[] = [
     }),
   ),
   {
-    fault: 'credentials rejected: 401 `invalid_client`',
+    fault: 'credentials rejected: 401, Twilio 322402',
     faults: { token: { status: 401 } },
+    error: { code: 'invalid_client', status: 401, attempts: 1, twilioCode: 322402 },
+    http: 502,
+    tokenRequests: 1,
+    recoveryRequests: 1,
+  },
+  {
+    fault: '400, Twilio 322403 (malformed request)',
+    faults: { token: { status: 400 } },
+    error: { code: 'invalid_request', status: 400, attempts: 1, twilioCode: 322403 },
+    http: 502,
+    tokenRequests: 1,
+    recoveryRequests: 1,
+  },
+  {
+    fault: 'Twilio 322402 with HTTP 400 (wrong client id or secret, as Twilio answers)',
+    faults: { token: { twilioCode: 322402 } },
+    error: { code: 'invalid_client', status: 400, attempts: 1, twilioCode: 322402 },
+    http: 502,
+    tokenRequests: 1,
+    recoveryRequests: 1,
+  },
+  {
+    fault: 'Twilio 20500 with HTTP 500 until cleared',
+    faults: { token: { twilioCode: 20500, status: 500 } },
+    error: { code: 'server_error', status: 500, attempts: 3, twilioCode: 20500 },
+    http: 503,
+    tokenRequests: 3,
+    recoveryRequests: 1,
+  },
+  {
+    fault: 'Twilio 429 with `throttled_until` = now + 1 s (no `Retry-After`), once',
+    faults: { token: { throttledForSeconds: 1, times: 1 } },
+    http: 200,
+    tokenRequests: 2,
+    minElapsedMs: MAX_RETRY_AFTER_MS,
+    recoveryRequests: 0,
+  },
+  {
+    fault: 'Twilio 429 with `throttled_until` = now + 1 s (no `Retry-After`) until cleared',
+    faults: { token: { throttledForSeconds: 1 } },
+    error: { code: 'rate_limited', status: 429, attempts: 3, twilioCode: 20429 },
+    http: 503,
+    tokenRequests: 3,
+    minElapsedMs: 2 * MAX_RETRY_AFTER_MS,
+    recoveryRequests: 1,
+  },
+  {
+    fault: 'an RFC 6749 server: 401 `{"error":"invalid_client"}`',
+    faults: { token: { status: 401, body: '{"error":"invalid_client"}' } },
     error: { code: 'invalid_client', status: 401, attempts: 1 },
     http: 502,
     tokenRequests: 1,
     recoveryRequests: 1,
   },
   {
-    fault: '400 `invalid_request`',
-    faults: { token: { status: 400 } },
-    error: { code: 'invalid_request', status: 400, attempts: 1 },
+    fault: 'a 400 whose `error` claims a code of the library (`network_error`)',
+    faults: { token: { status: 400, body: '{"error":"network_error"}' } },
+    error: { code: 'invalid_response', status: 400, attempts: 1 },
     http: 502,
     tokenRequests: 1,
     recoveryRequests: 1,
@@ -363,14 +419,16 @@ function expectCold(scenario: ColdScenario, o: Observed): void {
           attempts: error.attempts,
           retryable: error.attempts > 1,
         });
+        expect((call.error as TokenRequestError).twilioCode, where).toBe(error.twilioCode);
       } else {
         expect(call.error, where).toBeUndefined();
         expect(call.status, where).toBe(200);
       }
     } else {
       expect(call.status, where).toBe(scenario.http);
-      // Every adapter names the code in its (safe) answer.
-      if (error) expect(call.body, where).toContain(`(${error.code})`);
+      // Every adapter names the code (and Twilio's) in its (safe) answer.
+      const twilio = error?.twilioCode === undefined ? '' : `, Twilio error ${error.twilioCode}`;
+      if (error) expect(call.body, where).toContain(`(${error.code}${twilio})`);
     }
   }
   expect(o.tokenRequests, where).toBe(scenario.tokenRequests);

@@ -38,7 +38,8 @@ describe('after shutdown', () => {
             clientSecret: CLIENT_SECRET,
             tokenUrl: mock.tokenUrl,
             allowedHosts: ['127.0.0.1'],
-            timeoutMs: 200,
+            // Long enough for the retry on a loaded machine (200 ms failed under a load of 16 on 2 cores).
+            timeoutMs: 1_000,
             retry: { maxAttempts: 2, baseDelayMs: 20 },
           },
           hooks: { arrive: () => {}, error: () => {}, response: () => {} },

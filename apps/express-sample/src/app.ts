@@ -8,6 +8,7 @@ import { type RetryOptions, TokenManager } from '@twilio-oauth/core';
 import { twilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import type { Credentials } from './config';
+import { createMetrics } from './metrics';
 
 /** What {@link createApp} needs: credentials, where Twilio lives, and the account. */
 export interface AppConfig extends Credentials {
@@ -28,7 +29,9 @@ export interface SampleApp {
 
 /** Builds the sample: `GET /health`, `GET /token-info`, `GET /messages`, `POST /messages`. */
 export function createApp(config: AppConfig): SampleApp {
+  const metrics = createMetrics();
   const manager = new TokenManager({
+    onEvent: metrics.onEvent,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     tokenUrl: config.tokenUrl,
@@ -86,6 +89,9 @@ export function createApp(config: AppConfig): SampleApp {
     await relay(upstream, res);
   });
 
+  // The token handling's OpenTelemetry metrics, for Prometheus (see metrics.ts).
+  app.get('/metrics', metrics.handler);
+
   app.use((_req, res) => {
     res.status(404).json({ error: 'Not found' });
   });
@@ -93,7 +99,13 @@ export function createApp(config: AppConfig): SampleApp {
   app.use(twilioOAuthErrorHandler());
   app.use(lastResort);
 
-  return { app, manager, close: () => manager.close() };
+  return {
+    app,
+    manager,
+    close: async () => {
+      await Promise.all([manager.close(), metrics.close()]);
+    },
+  };
 }
 
 const capitalise = (name: string): string => name.charAt(0).toUpperCase() + name.slice(1);

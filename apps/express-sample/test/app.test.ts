@@ -192,7 +192,10 @@ describe('express-sample token failures', () => {
       ] as const) {
         const { status, text, json } = await call(`${app.url}${path}`, init);
         expect(status).toBe(502);
-        expect(json).toEqual({ error: 'Twilio credentials were rejected (invalid_client)' });
+        expect(json).toEqual({
+          error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+          twilioCode: 322402,
+        });
         expect(text).not.toContain(wrongSecret);
       }
     } finally {

@@ -139,12 +139,12 @@ describe('hono-sample app', () => {
 
     expect(response.status).toBe(502);
     expect(JSON.parse(text)).toEqual({
-      error: 'Twilio credentials were rejected (invalid_client)',
+      error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     });
     expect(text).not.toContain('rotated-away-secret-99');
     expect(server.stats().apiRequests).toBe(0);
     expect(logged).toEqual([
-      'GET /messages: 502 Twilio credentials were rejected (invalid_client)',
+      'GET /messages: 502 Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     ]);
   });
 

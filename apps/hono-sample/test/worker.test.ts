@@ -11,20 +11,33 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = { clientId: 'OQworker', clientSecret: 'worker-secret-61d9' };
 
-/** The `key = "value"` pairs of wrangler.toml, top level and `[vars]`. */
-function readWranglerToml(): { top: Record<string, string>; vars: Record<string, string> } {
+/**
+ * The `key = "value"` pairs of wrangler.toml, top level and `[vars]`, and its
+ * Durable Object bindings (`[[durable_objects.bindings]]`: name to class name).
+ */
+function readWranglerToml() {
   const top: Record<string, string> = {};
   const vars: Record<string, string> = {};
+  const durableObjects: Record<string, { className: string; useSQLite: true }> = {};
+  const text = readFileSync(join(appDir, 'wrangler.toml'), 'utf8');
   let section = '';
-  for (const line of readFileSync(join(appDir, 'wrangler.toml'), 'utf8').split('\n')) {
+  let binding: Record<string, string> = {};
+  for (const line of text.split('\n')) {
     const header = /^\[(.+)\]\s*$/.exec(line);
-    if (header?.[1]) section = header[1];
+    if (header?.[1]) {
+      section = header[1];
+      binding = {};
+    }
     const pair = /^(\w+)\s*=\s*"([^"]*)"\s*$/.exec(line);
     if (pair?.[1] && pair[2] !== undefined) {
-      (section === 'vars' ? vars : section === '' ? top : {})[pair[1]] = pair[2];
+      const target = section === '[durable_objects.bindings]' ? binding : {};
+      (section === 'vars' ? vars : section === '' ? top : target)[pair[1]] = pair[2];
+      if (binding.name && binding.class_name) {
+        durableObjects[binding.name] = { className: binding.class_name, useSQLite: true };
+      }
     }
   }
-  return { top, vars };
+  return { top, vars, durableObjects, text };
 }
 
 // The Worker entry as wrangler would ship it: src/worker.ts bundled into one module,
@@ -42,6 +55,7 @@ describe('src/worker.ts on workerd', () => {
       modulesRoot: outDir,
       scriptPath: join(outDir, 'worker.mjs'),
       compatibilityDate: wrangler.top.compatibility_date,
+      durableObjects: wrangler.durableObjects,
       bindings: {
         ...wrangler.vars,
         TWILIO_CLIENT_ID: CLIENT.clientId,
@@ -132,8 +146,55 @@ describe('src/worker.ts on workerd', () => {
 
     expect(response.status).toBe(502);
     expect(JSON.parse(text)).toEqual({
-      error: 'Twilio credentials were rejected (invalid_client)',
+      error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     });
     expect(text).not.toContain('stale-secret-from-last-year');
+  });
+  it('wrangler.toml binds the token broker Durable Object and declares its migration', () => {
+    expect(wrangler.durableObjects).toEqual({
+      TWILIO_TOKENS: { className: 'TwilioTokenBroker', useSQLite: true },
+    });
+    expect(wrangler.text).toMatch(
+      /\[\[migrations\]\][^[]*new_sqlite_classes = \["TwilioTokenBroker"\]/,
+    );
+  });
+
+  it('two isolates of the Worker share one token through the Durable Object', async () => {
+    server.reset();
+    // Two Worker scripts (separate module memory), as two isolates of one deployment: the
+    // second reaches the first one's TWILIO_TOKENS objects.
+    const bindings = {
+      ...wrangler.vars,
+      TWILIO_CLIENT_ID: CLIENT.clientId,
+      TWILIO_ACCOUNT_SID: server.accountSid,
+      TWILIO_TOKEN_URL: server.tokenUrl,
+      TWILIO_API_BASE_URL: server.apiBaseUrl,
+      TWILIO_CLIENT_SECRET: CLIENT.clientSecret,
+    };
+    const isolate = (name: string, scriptName?: string) => ({
+      name,
+      modules: true,
+      modulesRoot: outDir,
+      scriptPath: join(outDir, 'worker.mjs'),
+      compatibilityDate: wrangler.top.compatibility_date,
+      bindings,
+      durableObjects: {
+        TWILIO_TOKENS: { className: 'TwilioTokenBroker', useSQLite: true, scriptName },
+      },
+    });
+    const mf = new Miniflare({ workers: [isolate('first'), isolate('second', 'first')] });
+    workers.push(mf);
+    const first = await mf.getWorker('first');
+    const second = await mf.getWorker('second');
+
+    const responses = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? first : second).fetch('http://worker.test/messages'),
+      ),
+    );
+
+    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(server.stats().tokenRequests).toBe(1);
   });
 });

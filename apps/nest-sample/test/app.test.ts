@@ -154,7 +154,7 @@ describe('nest-sample routes', () => {
       const res = await call(method, path);
       expect(res).toMatchObject({
         status: 502,
-        json: { error: 'Twilio credentials were rejected (invalid_client)' },
+        json: { error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)' },
       });
       expect(res.text).not.toContain(wrong);
     }

@@ -90,4 +90,39 @@ describe('errors', () => {
     );
     expect(publicErrorMessage(new Error('secret details'))).toBe('Internal error');
   });
+
+  it('keeps the Twilio code and link as own fields, shown by JSON.stringify', () => {
+    const e = new TokenRequestError('invalid_client', 'rejected', {
+      status: 400,
+      twilioCode: 322402,
+      moreInfo: 'https://www.twilio.com/docs/errors/322402',
+    });
+    expect(JSON.parse(JSON.stringify(e))).toMatchObject({
+      code: 'invalid_client',
+      twilioCode: 322402,
+      moreInfo: 'https://www.twilio.com/docs/errors/322402',
+    });
+    expect(new TokenRequestError('timeout', 'x')).not.toHaveProperty('twilioCode');
+  });
+
+  it('publicErrorMessage names the Twilio code, and nothing else of the server', () => {
+    const twilio = (code: string, twilioCode: number, retryable = false) =>
+      new TokenRequestError(code, 'Token request failed: server text', { retryable, twilioCode });
+    expect(publicErrorMessage(twilio('invalid_client', 322402))).toBe(
+      'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+    );
+    expect(publicErrorMessage(twilio('server_error', 20500, true))).toBe(
+      'Twilio token service unavailable (server_error, Twilio error 20500)',
+    );
+    expect(publicErrorMessage(twilio('twilio_error', 20001))).toBe(
+      'Twilio credentials were rejected (twilio_error, Twilio error 20001)',
+    );
+    expect(httpStatusForError(twilio('twilio_error', 20001))).toBe(502);
+    const foreign = Object.assign(new Error('x'), {
+      name: 'TokenRequestError',
+      code: 'invalid_client',
+      twilioCode: '322402 <script>',
+    });
+    expect(publicErrorMessage(foreign)).toBe('Twilio credentials were rejected (invalid_client)');
+  });
 });

@@ -53,19 +53,36 @@ export class TokenRequestError extends TwilioOAuthError {
   declare readonly retryable: boolean;
   /** How many HTTP attempts were made before giving up. */
   declare attempts: number;
-  /** Milliseconds the server asked to wait (`Retry-After`), when it said so. */
+  /**
+   * Milliseconds the server asked to wait (`Retry-After`, or Twilio's `throttled_until`), when it
+   * said so.
+   */
   declare retryAfterMs?: number;
+  /** The `code` of a Twilio error object answered by the token endpoint, e.g. `322402`. */
+  declare readonly twilioCode?: number;
+  /** The error object's `more_info`, kept only when it is a `https://www.twilio.com/docs/errors/<code>` link. */
+  declare readonly moreInfo?: string;
 
   constructor(
     code: TokenErrorCode,
     message: string,
-    options: { status?: number; retryable?: boolean; attempts?: number; cause?: unknown } = {},
+    options: {
+      status?: number;
+      retryable?: boolean;
+      attempts?: number;
+      cause?: unknown;
+      twilioCode?: number;
+      moreInfo?: string;
+    } = {},
   ) {
     super(code, message, options);
     this.name = 'TokenRequestError';
     this.status = options.status;
     this.retryable = !!options.retryable;
     this.attempts = options.attempts ?? 1;
+    // Only when present, so that errors of other servers keep the same fields.
+    if (options.twilioCode !== undefined) this.twilioCode = options.twilioCode;
+    if (options.moreInfo !== undefined) this.moreInfo = options.moreInfo;
   }
 }
 
@@ -109,6 +126,24 @@ const UNAVAILABLE = [
   'secret_unavailable',
 ];
 
+/**
+ * Codes the library gives on its own (not OAuth `error` values). A token endpoint's `error`
+ * string that claims one of them is not taken at its word: it becomes `invalid_response`.
+ */
+export const LIBRARY_CODES: ReadonlySet<string> = new Set([
+  ...UNAVAILABLE,
+  'invalid_response',
+  'invalid_option',
+  'host_not_allowed',
+  'twilio_error',
+  'token_error',
+]);
+
+const twilioCodeOf = (error: unknown): number | undefined => {
+  const code = (error as TokenRequestError).twilioCode;
+  return Number.isSafeInteger(code) ? code : undefined;
+};
+
 const codeOf = (error: unknown): string | undefined => {
   // Duck-typed rather than `instanceof` so errors cross the ESM/CJS dual-package boundary.
   const e = error as TokenRequestError | undefined;
@@ -133,10 +168,11 @@ export function httpStatusForError(error: unknown): 502 | 503 | undefined {
 
 /**
  * A short message about `error` that is safe to send to an HTTP client: it
- * names the error code and never contains a secret or a token.
+ * names the error code (and the Twilio error code, when Twilio sent one) and
+ * never contains a secret, a token or other text from the server.
  *
  * @example
- * publicErrorMessage(err); // "Twilio credentials were rejected (invalid_client)"
+ * publicErrorMessage(err); // "Twilio credentials were rejected (invalid_client, Twilio error 322402)"
  */
 export function publicErrorMessage(error: unknown): string {
   const status = httpStatusForError(error);
@@ -147,5 +183,8 @@ export function publicErrorMessage(error: unknown): string {
       : code === 'invalid_response'
         ? 'token service sent an invalid response'
         : 'credentials were rejected';
-  return status ? `Twilio ${what} (${code})` : 'Internal error';
+  if (!status) return 'Internal error';
+  const twilioCode = twilioCodeOf(error);
+  const twilio = twilioCode === undefined ? '' : `, Twilio error ${twilioCode}`;
+  return `Twilio ${what} (${code}${twilio})`;
 }

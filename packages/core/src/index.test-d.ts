@@ -27,6 +27,8 @@ describe('public types', () => {
     expectTypeOf<MemoryTokenStore>().toMatchTypeOf<TokenStore>();
     expectTypeOf<TokenRequestError['code']>().toEqualTypeOf<TokenErrorCode>();
     expectTypeOf<TokenRequestError['status']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<TokenRequestError['twilioCode']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<TokenRequestError['moreInfo']>().toEqualTypeOf<string | undefined>();
     expectTypeOf(httpStatusForError).returns.toEqualTypeOf<502 | 503 | undefined>();
   });
 

@@ -5,6 +5,9 @@
  *
  * @packageDocumentation
  */
+
+export { secretBoundKey } from './credential';
+export { DEFAULT_ALLOWED_HOSTS, DEFAULTS } from './defaults';
 export {
   HostNotAllowedError,
   httpStatusForError,
@@ -13,8 +16,6 @@ export {
   TokenRequestError,
   TwilioOAuthError,
 } from './errors';
-export { secretBoundKey } from './credential';
-export { DEFAULT_ALLOWED_HOSTS, DEFAULTS } from './defaults';
 export { MemoryTokenStore } from './memory-store';
 export { credentialKey, DEFAULT_TOKEN_URL } from './options';
 export { requestToken } from './request-token';

@@ -391,3 +391,164 @@ describe('requestToken: errors and retries', () => {
     }
   });
 });
+
+const twilioError = (code: number, status = 400, extra: Record<string, unknown> = {}) => ({
+  status,
+  body: {
+    code,
+    message: `server text ${SECRET}`,
+    more_info: `https://www.twilio.com/docs/errors/${code}`,
+    status,
+    ...extra,
+  },
+});
+
+describe('requestToken: Twilio error objects', () => {
+  it.each([
+    [322402, 400, 'invalid_client'],
+    [321401, 400, 'invalid_client'],
+    [322402, 401, 'invalid_client'],
+    [321402, 400, 'invalid_request'],
+    [322403, 400, 'invalid_request'],
+    [321403, 400, 'unsupported_grant_type'],
+    [20001, 400, 'twilio_error'],
+    [20003, 401, 'twilio_error'],
+  ])('%i with HTTP %i: %s, the Twilio code kept, never retried', async (code, status, expected) => {
+    server.onToken = () => twilioError(code, status);
+    const error = await failure(requestToken(base()));
+    expect(error).toMatchObject({
+      code: expected,
+      status,
+      retryable: false,
+      attempts: 1,
+      twilioCode: code,
+      moreInfo: `https://www.twilio.com/docs/errors/${code}`,
+    });
+    expect(error.message).toBe(
+      `Token request failed: ${expected} (HTTP ${status}, Twilio error ${code})`,
+    );
+    expect(JSON.stringify(error)).not.toContain('server text');
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("keeps more_info only when it is a link to Twilio's error pages", async () => {
+    for (const more_info of [
+      'https://evil.example/docs/errors/322402',
+      `https://www.twilio.com/docs/errors/322402?${SECRET}`,
+      'http://www.twilio.com/docs/errors/322402',
+      42,
+    ]) {
+      server.onToken = () => twilioError(322402, 400, { more_info });
+      const error = await failure(requestToken(base()));
+      expect(error).toMatchObject({ code: 'invalid_client', twilioCode: 322402 });
+      expect(error).not.toHaveProperty('moreInfo');
+      expect(JSON.stringify(error)).not.toContain(SECRET);
+    }
+  });
+
+  it('a Twilio 500 object (20500) stays server_error and is retried', async () => {
+    server.onToken = (n) => (n === 1 ? twilioError(20500, 500) : { body: tokenBody(n) });
+    expect((await requestToken(base())).accessToken).toBe('token-2');
+    server.onToken = () => twilioError(20500, 500);
+    const error = await failure(requestToken({ ...base(), retry: { maxAttempts: 2 } }));
+    expect(error).toMatchObject({
+      code: 'server_error',
+      status: 500,
+      retryable: true,
+      attempts: 2,
+      twilioCode: 20500,
+    });
+    expect(error.message).toBe('Token request failed: HTTP 500, Twilio error 20500');
+  });
+
+  it('an RFC 6749 error next to an unknown Twilio code keeps the OAuth code', async () => {
+    server.onToken = () => twilioError(401, 401, { error: 'invalid_client' });
+    const error = await failure(requestToken(base()));
+    expect(error).toMatchObject({ code: 'invalid_client', status: 401, twilioCode: 401 });
+  });
+
+  it('a body that only looks like a Twilio object is an invalid response', async () => {
+    for (const body of [{ code: 'x', status: 400 }, { code: 322402 }, { code: -1, status: 400 }]) {
+      server.onToken = () => ({ status: 400, body });
+      const error = await failure(requestToken(base()));
+      expect(error.code).toBe('invalid_response');
+      expect(error).not.toHaveProperty('twilioCode');
+    }
+  });
+
+  it.each([
+    'network_error',
+    'timeout',
+    'server_error',
+    'rate_limited',
+    'invalid_response',
+    'aborted',
+    'closed',
+    'invalid_option',
+    'host_not_allowed',
+    'twilio_error',
+  ])('a server error string cannot claim the library code %s', async (claimed) => {
+    server.onToken = () => ({ status: 400, body: { error: claimed } });
+    const error = await failure(requestToken(base()));
+    expect(error).toMatchObject({ code: 'invalid_response', status: 400, retryable: false });
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('requestToken: Twilio throttling', () => {
+  const now = Date.parse('2030-01-01T00:00:00Z');
+  const throttled = (untilMs: number, headers: Record<string, string> = {}) => ({
+    ...twilioError(20429, 429, { throttled_until: new Date(untilMs).toISOString() }),
+    headers,
+  });
+
+  it('without Retry-After, throttled_until sets retryAfterMs on the injected clock', async () => {
+    server.onToken = () => throttled(now + 45_000);
+    const error = await failure(
+      requestToken({ ...base(), now: () => now, retry: { maxAttempts: 1 } }),
+    );
+    expect(error).toMatchObject({
+      code: 'rate_limited',
+      status: 429,
+      retryable: true,
+      twilioCode: 20429,
+      retryAfterMs: 45_000,
+    });
+  });
+
+  it('Retry-After wins over throttled_until', async () => {
+    server.onToken = () => throttled(now + 45_000, { 'retry-after': '2' });
+    const error = await failure(
+      requestToken({ ...base(), now: () => now, retry: { maxAttempts: 1 } }),
+    );
+    expect(error.retryAfterMs).toBe(2_000);
+  });
+
+  it('a past or unreadable throttled_until leaves the backoff alone', async () => {
+    for (const until of [new Date(now - 1_000).toISOString(), 'soon']) {
+      server.onToken = () => ({ ...twilioError(20429, 429, { throttled_until: until }) });
+      const error = await failure(
+        requestToken({ ...base(), now: () => now, retry: { maxAttempts: 1 } }),
+      );
+      expect(error.retryAfterMs).toBeUndefined();
+    }
+  });
+
+  it('waits until throttled_until, capped by maxRetryAfterMs, then succeeds', async () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0); // backoff alone would not wait at all
+    const at: number[] = [];
+    server.onToken = (n) => {
+      at.push(performance.now());
+      return n === 1 ? throttled(now + 3_600_000) : { body: tokenBody(n) };
+    };
+    const token = await requestToken({
+      ...base(),
+      now: () => now,
+      retry: { maxRetryAfterMs: 120 },
+    });
+    expect(token.accessToken).toBe('token-2');
+    const gap = (at[1] ?? 0) - (at[0] ?? 0);
+    expect(gap).toBeGreaterThanOrEqual(100);
+    expect(gap).toBeLessThan(1_500);
+  });
+});

@@ -1,20 +1,21 @@
-import { RedactedToken, VSCHAR } from './access-token';
+import { RedactedToken } from './access-token';
 import { type Credential, SecretReader } from './credential';
 import { TokenRequestError } from './errors';
 import { type ExchangeConfig, exchangeConfig } from './options';
 import { safeError } from './safe-error';
-import { delay, noop, unref } from './timers';
+import { delay, unref } from './timers';
+import {
+  fail,
+  type Issued,
+  parseFailure,
+  parseSuccess,
+  readCapped,
+  retryAfterMs,
+  untilAborted,
+} from './token-response';
 import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
 
-/** Largest token response body read, in bytes. */
-export const MAX_BODY_BYTES = 64 * 1024;
-
-/** A successful exchange, before it is wrapped for callers. */
-export interface Issued {
-  readonly accessToken: string;
-  readonly issuedAt: number;
-  readonly expiresAt: number;
-}
+export { type Issued, MAX_BODY_BYTES } from './token-response';
 
 // `EventBase` fields are added by `emit`.
 type EventBody = TokenEvent extends infer E
@@ -23,112 +24,21 @@ type EventBody = TokenEvent extends infer E
     : never
   : never;
 
-/** Calls `onEvent` safely: a throwing listener must not break token handling. */
-export function emit(config: ExchangeConfig, event: EventBody): void {
+/**
+ * Calls `onEvent` safely: a throwing listener must not break token handling.
+ * `event` must be a fresh object literal: `key` and `time` are added to it in
+ * place (a spread would give every event a new hidden class on Node 20, which
+ * costs a listener more than the rest of a cached `getToken()`).
+ */
+export function emit(config: ExchangeConfig, event: EventBody, time = config.now()): void {
   const listener = config.onEvent;
   if (!listener) return;
+  const full = event as EventBody & { key: string; time: number };
+  full.key = config.key;
+  full.time = time;
   try {
-    listener({ ...event, key: config.key, time: config.now() } as TokenEvent);
+    listener(full as TokenEvent);
   } catch {}
-}
-
-const fail = (code: string, detail: string, status?: number, retryable = false, cause?: unknown) =>
-  new TokenRequestError(code, `Token request failed: ${detail}`, { status, retryable, cause });
-
-const invalid = (what: string, status: number) =>
-  fail('invalid_response', `invalid response, ${what}`, status);
-
-/**
- * Settles as `promise` does, or rejects with the abort reason as soon as `signal`
- * aborts: a `fetch` that ignores its signal must not hang a timeout or `close()`.
- */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-/** Reads at most MAX_BODY_BYTES of the body as text; `undefined` when it is larger. */
-async function readCapped(response: Response, signal: AbortSignal): Promise<string | undefined> {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
-  // A body that stalls after its headers ends with the attempt's timeout, like the request.
-  signal.addEventListener('abort', () => reader.cancel().catch(noop), { once: true });
-  // Content-Length may be absent or lie, so count what actually arrives.
-  const decoder = new TextDecoder();
-  let text = '';
-  for (let size = 0; ; ) {
-    const { done, value } = await untilAborted(reader.read(), signal);
-    if (done) return text + decoder.decode();
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      reader.cancel().catch(noop);
-      return undefined;
-    }
-    text += decoder.decode(value, { stream: true });
-  }
-}
-
-const parseJson = (text: string | undefined): unknown => {
-  try {
-    return JSON.parse(text as string);
-  } catch {
-    // The SyntaxError quotes the body, which may hold a token: drop it.
-  }
-};
-
-/** Checks each field of a 2xx answer; messages name the field, never its value. */
-function parseSuccess(text: string | undefined, status: number, sentAt: number): Issued {
-  if (text === undefined) throw invalid(`body over ${MAX_BODY_BYTES} bytes`, status);
-  const body = parseJson(text) as Record<string, unknown> | undefined;
-  // (An array passes here and fails on access_token below.)
-  if (typeof body !== 'object' || body === null) {
-    throw invalid('not a JSON object', status);
-  }
-  const { access_token, token_type, expires_in } = body;
-  if (typeof access_token !== 'string' || !VSCHAR.test(access_token)) {
-    throw invalid('bad access_token', status);
-  }
-  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
-    throw invalid('bad token_type', status);
-  }
-  // A JSON number, as RFC 6749 §5.1 says; strings are refused. The upper bound (~31 years) keeps dates finite.
-  const seconds = expires_in as number;
-  if (typeof seconds !== 'number' || !(seconds > 0 && seconds < 1e9)) {
-    throw invalid('bad expires_in', status);
-  }
-  for (const field of ['id_token', 'refresh_token']) {
-    const value = body[field];
-    if (value != null && typeof value !== 'string') {
-      throw invalid(`bad ${field}`, status);
-    }
-  }
-  return { accessToken: access_token, issuedAt: sentAt, expiresAt: sentAt + seconds * 1000 };
-}
-
-/** Turns a non-2xx answer into the error it means (and whether to retry it). */
-function parseFailure(text: string | undefined, response: Response): TokenRequestError {
-  const { status } = response;
-  if (status === 429 || status >= 500) {
-    return fail(status === 429 ? 'rate_limited' : 'server_error', `HTTP ${status}`, status, true);
-  }
-  const error = (parseJson(text) as { error?: unknown } | undefined)?.error;
-  // RFC 6749 §5.2 codes pass through; anything else the server sends is not echoed.
-  return typeof error === 'string' && /^[\w.-]{1,64}$/.test(error)
-    ? fail(error, `${error} (HTTP ${status})`, status)
-    : invalid(`HTTP ${status}`, status);
-}
-
-/**
- * Milliseconds asked by `Retry-After` (delta-seconds or HTTP-date). NaN when
- * absent or unreadable and negative for a past date: both mean "use the backoff".
- */
-function retryAfterMs(response: Response, now: number): number {
-  const value = response.headers.get('retry-after')?.trim() ?? '';
-  return /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
 }
 
 /** Encoding RFC 6749 §2.3.1 asks for the client id and secret inside HTTP Basic. */
@@ -182,16 +92,27 @@ async function attempt(
     const text = await readCapped(response, controller.signal);
     if (response.ok) return parseSuccess(text, response.status, sentAt);
     const error = parseFailure(text, response);
-    const after = retryAfterMs(response, config.now());
+    const after = retryAfterMs(response, text, config.now());
     if (after >= 0) error.retryAfterMs = after;
     throw error;
   } catch (error) {
     if (error instanceof TokenRequestError) throw error;
     // Only the name and code of what fetch threw are kept: a wrapper's message may quote the request.
     if (signal?.aborted)
-      throw fail('aborted', 'aborted', undefined, false, safeError(signal.reason));
-    if (timedOut) throw fail('timeout', `timeout after ${config.timeoutMs} ms`, undefined, true);
-    throw fail('network_error', 'network error', undefined, true, safeError(error));
+      throw fail({ code: 'aborted', detail: 'aborted', cause: safeError(signal.reason) });
+    if (timedOut) {
+      throw fail({
+        code: 'timeout',
+        detail: `timeout after ${config.timeoutMs} ms`,
+        retryable: true,
+      });
+    }
+    throw fail({
+      code: 'network_error',
+      detail: 'network error',
+      retryable: true,
+      cause: safeError(error),
+    });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', abort);
@@ -250,7 +171,7 @@ export async function exchange(config: ExchangeConfig, run: ExchangeRun): Promis
       try {
         await delay(wait, signal, keepAlive);
       } catch (reason) {
-        const abort = fail('aborted', 'aborted', undefined, false, safeError(reason));
+        const abort = fail({ code: 'aborted', detail: 'aborted', cause: safeError(reason) });
         abort.attempts = n;
         throw failed(abort);
       }

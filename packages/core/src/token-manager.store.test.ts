@@ -177,6 +177,31 @@ describe('TokenManager with a store', () => {
     expect(await store.inner.get(manager.key)).toBeUndefined(); // never under the public key
   });
 
+  it('settled(), taken while the exchange runs, also covers the store write and release it queues', async () => {
+    const store = new LockingStore();
+    let finishWrite = () => {};
+    const set = store.set.bind(store);
+    store.set = (key, token, ttlMs) =>
+      new Promise<void>((resolve) => {
+        finishWrite = () => void set(key, token, ttlMs).then(resolve);
+      });
+    const { manager } = create(store);
+    const token = manager.getToken();
+    // What an adapter on Workers hands to waitUntil() while the request's refresh runs.
+    let settled = false;
+    const done = manager.settled().then(() => {
+      settled = true;
+    });
+    expect((await token).accessToken).toBe('token-1');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(settled).toBe(false);
+    finishWrite();
+    await done;
+    expect(store.locked).toBe(false);
+    const key = await secretBoundKey(manager.key, SECRET);
+    expect(await store.inner.get(key)).toMatchObject({ accessToken: 'token-1' });
+  });
+
   it('holds the lock long enough for every attempt, backoff and Retry-After', async () => {
     const store = new LockingStore();
     let lockTtlMs = 0;

@@ -114,13 +114,23 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     // Hot path: no async wrapper, no allocation, and the clock (which costs more than the
     // rest) read at most once per TRUSTED_READING_MS. With a listener, the slow path reports the hit.
     const entry = this.#current;
-    if (
-      entry !== undefined &&
-      options?.forceRefresh !== true &&
-      !this.#config.onEvent &&
-      (this.#reading.holds(entry) || this.#freshNow(entry))
-    ) {
-      return entry.promise;
+    if (entry !== undefined && options?.forceRefresh !== true) {
+      if (!this.#config.onEvent) {
+        if (this.#reading.holds(entry) || this.#freshNow(entry)) return entry.promise;
+      } else {
+        // With a listener the clock is read anyway (events carry the time): one reading,
+        // and the hit reported synchronously, without the async slow path.
+        const now = this.#now();
+        if (now < entry.staleAt) {
+          const { expiresAt } = entry;
+          emit(
+            this.#config,
+            { type: 'cache.hit', state: 'fresh', source: 'memory', expiresAt },
+            now,
+          );
+          return entry.promise;
+        }
+      }
     }
     return this.#slowToken(options?.forceRefresh === true);
   }

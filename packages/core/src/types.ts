@@ -122,7 +122,13 @@ export interface GetTokenOptions {
   forceRefresh?: boolean;
 }
 
-/** Stable error codes of {@link TokenRequestError}. OAuth `error` values pass through as sent. */
+/**
+ * Stable error codes of {@link TokenRequestError}. OAuth `error` values pass through as sent
+ * (unless they claim one of the library's own codes: then `invalid_response`). Twilio error
+ * objects are mapped: 322402 and 321401 `invalid_client`; 321402 and 322403 `invalid_request`;
+ * 321403 `unsupported_grant_type`; any other 4xx code `twilio_error` (the number is on
+ * `twilioCode`).
+ */
 export type TokenErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -135,6 +141,7 @@ export type TokenErrorCode =
   | 'server_error'
   | 'rate_limited'
   | 'invalid_response'
+  | 'twilio_error'
   | 'aborted'
   | 'secret_unavailable'
   | (string & {});

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import {
   HostNotAllowedError,
@@ -5,8 +7,11 @@ import {
   TokenRequestError,
   TwilioOAuthError,
 } from '@twilio-oauth/core';
+import { startMockServer } from '@twilio-oauth/mock-server';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { TwilioOAuthHttpError, toHttpError } from './errors';
+import { TwilioOAuthHttpError, toHttpError, twilioOAuthErrorHandler } from './errors';
+import { twilioOAuth } from './middleware';
 
 describe('toHttpError', () => {
   it.each([
@@ -70,5 +75,55 @@ describe('toHttpError', () => {
     expect(String(error)).toBe(
       'TwilioOAuthHttpError: Twilio credentials were rejected (invalid_client)',
     );
+  });
+
+  it('keeps the Twilio code of a rejected exchange, never the secret or server text', async () => {
+    const cause = new TokenRequestError('invalid_client', 'Token request failed: server text', {
+      status: 400,
+      twilioCode: 322402,
+      moreInfo: 'https://www.twilio.com/docs/errors/322402',
+    });
+    const error = toHttpError(cause);
+    expect(error).toMatchObject({
+      status: 502,
+      code: 'invalid_client',
+      twilioCode: 322402,
+      message: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+    });
+    expect(JSON.stringify(error)).not.toContain('server text');
+    expect(new TwilioOAuthHttpError(503, new TwilioOAuthError('closed', 'x'))).not.toHaveProperty(
+      'twilioCode',
+    );
+  });
+
+  it('twilioOAuthErrorHandler() answers 502 JSON with the Twilio code (mock: wrong secret)', async () => {
+    await using mock = await startMockServer();
+    const app = express();
+    const options = mock.clientOptions({ ...mock.clients[0], clientSecret: 'wrong-Secret-2222' });
+    app.use(twilioOAuth(options));
+    app.get('/token', async (req, res, next) => {
+      try {
+        res.json(await req.twilio.getToken());
+      } catch (error) {
+        next(error);
+      }
+    });
+    app.use(twilioOAuthErrorHandler());
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    try {
+      const { port } = server.address() as AddressInfo;
+      const res = await fetch(`http://127.0.0.1:${port}/token`);
+      const text = await res.text();
+      expect(res.status).toBe(502);
+      expect(JSON.parse(text)).toEqual({
+        error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+        twilioCode: 322402,
+      });
+      expect(text).not.toContain('wrong-Secret-2222');
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -30,6 +30,8 @@ export class TwilioOAuthHttpError extends Error {
   readonly expose = false;
   /** The core error code, e.g. `invalid_client` or `timeout`. */
   readonly code: string;
+  /** The Twilio error code the token endpoint answered (e.g. `322402`), when it sent one. */
+  declare readonly twilioCode?: number;
 
   /**
    * @param status - the HTTP status to answer with.
@@ -39,8 +41,9 @@ export class TwilioOAuthHttpError extends Error {
     super(publicErrorMessage(cause), { cause });
     this.status = status;
     this.statusCode = status;
-    const code = (cause as { code?: unknown } | null | undefined)?.code;
+    const { code, twilioCode } = (cause ?? {}) as { code?: unknown; twilioCode?: unknown };
     this.code = typeof code === 'string' ? code : 'token_error';
+    if (Number.isSafeInteger(twilioCode)) this.twilioCode = twilioCode as number;
   }
 }
 
@@ -56,8 +59,10 @@ export function toHttpError(error: unknown): unknown {
 
 /**
  * Optional error middleware answering {@link TwilioOAuthHttpError}s as JSON
- * `{ "error": "<safe message>" }` with their status (502 or 503). Every other
- * error is passed on with `next(err)`. Mount it after your routes.
+ * `{ "error": "<safe message>" }` with their status (502 or 503), plus
+ * `"twilioCode"` when Twilio answered with an error object (e.g. `322402`,
+ * credentials rejected). Every other error is passed on with `next(err)`.
+ * Mount it after your routes.
  *
  * @example
  * app.use(twilioOAuth({ clientId, clientSecret }));
@@ -70,6 +75,7 @@ export function twilioOAuthErrorHandler(): ErrorRequestHandler {
       next(err);
       return;
     }
-    res.status(err.status).json({ error: err.message });
+    const twilio = err.twilioCode === undefined ? {} : { twilioCode: err.twilioCode };
+    res.status(err.status).json({ error: err.message, ...twilio });
   };
 }

@@ -140,10 +140,11 @@ describe.each(frameworks)('twilioOAuth on %s', (_name, express) => {
       statusCode: 502,
       expose: false,
       code: 'invalid_client',
-      message: 'Twilio credentials were rejected (invalid_client)',
+      twilioCode: 322402,
+      message: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     });
     expect(error.cause).toBeInstanceOf(TokenRequestError);
-    expect(error.cause).toMatchObject({ code: 'invalid_client' });
+    expect(error.cause).toMatchObject({ code: 'invalid_client', twilioCode: 322402 });
     // An OAuth error is final: no retry.
     expect(mock.stats().tokenRequests).toBe(1);
   });
@@ -158,7 +159,8 @@ describe.each(frameworks)('twilioOAuth on %s', (_name, express) => {
     expect(res.status).toBe(502);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(JSON.parse(body)).toEqual({
-      error: 'Twilio credentials were rejected (invalid_client)',
+      error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+      twilioCode: 322402,
     });
     expect(body).not.toContain('wrong-Secret-1111');
     expect(mock.stats().apiRequests).toBe(0);
@@ -177,22 +179,37 @@ describe.each(frameworks)('twilioOAuth on %s', (_name, express) => {
   });
 
   it.each([
-    ['a 503 page', { status: 503 }, 'server_error'],
-    ['429 answers', { status: 429 }, 'rate_limited'],
-    ['no answer within timeoutMs', { hang: true }, 'timeout'],
-    ['connection resets', { reset: true }, 'network_error'],
-  ] as const)('answers 503 when the token service is down (%s)', async (_label, fault, code) => {
-    mock.setFaults({ token: fault });
-    const url = await start(twilioOAuth(options({ timeoutMs: 100 })), { jsonErrors: true });
-    const res = await fetch(`${url}/messages`);
-    const body = await res.text();
+    ['a 503 page', { status: 503 }, 'server_error', undefined],
+    ['429 answers', { status: 429 }, 'rate_limited', 20429],
+    ['no answer within timeoutMs', { hang: true }, 'timeout', undefined],
+    ['connection resets', { reset: true }, 'network_error', undefined],
+  ] as const)(
+    'answers 503 when the token service is down (%s)',
+    async (_label, fault, code, twilioCode) => {
+      mock.setFaults({ token: fault });
+      const url = await start(twilioOAuth(options({ timeoutMs: 100 })), { jsonErrors: true });
+      const res = await fetch(`${url}/messages`);
+      const body = await res.text();
 
-    expect(res.status).toBe(503);
-    expect(JSON.parse(body)).toEqual({ error: `Twilio token service unavailable (${code})` });
-    expectNoSecret(body);
-    expect(lastTwilioError()).toMatchObject({ status: 503, statusCode: 503, expose: false, code });
-    expect(mock.stats()).toMatchObject({ tokenRequests: retry.maxAttempts, apiRequests: 0 });
-  });
+      expect(res.status).toBe(503);
+      expect(JSON.parse(body)).toEqual(
+        twilioCode === undefined
+          ? { error: `Twilio token service unavailable (${code})` }
+          : {
+              error: `Twilio token service unavailable (${code}, Twilio error ${twilioCode})`,
+              twilioCode,
+            },
+      );
+      expectNoSecret(body);
+      expect(lastTwilioError()).toMatchObject({
+        status: 503,
+        statusCode: 503,
+        expose: false,
+        code,
+      });
+      expect(mock.stats()).toMatchObject({ tokenRequests: retry.maxAttempts, apiRequests: 0 });
+    },
+  );
 
   it('answers 503 through the default error handler too', async () => {
     mock.setFaults({ token: { status: 503 } });

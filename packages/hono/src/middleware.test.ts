@@ -131,7 +131,7 @@ describe('twilioOAuth(options)', () => {
 
     expect(response.status).toBe(502);
     expect(JSON.parse(body)).toEqual({
-      error: 'Twilio credentials were rejected (invalid_client)',
+      error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     });
     expect(body).not.toContain('wrong-secret-93ab');
     expect(seen).toEqual([]);
@@ -142,7 +142,7 @@ describe('twilioOAuth(options)', () => {
     expect(error).toBeInstanceOf(HTTPException);
     const cause = (error as HTTPException).cause;
     expect(cause).toBeInstanceOf(TokenRequestError);
-    expect(cause).toMatchObject({ code: 'invalid_client', status: 401 });
+    expect(cause).toMatchObject({ code: 'invalid_client', status: 400, twilioCode: 322402 });
   });
 
   it('lets Hono’s default error handler answer the mapped status', async () => {
@@ -154,7 +154,7 @@ describe('twilioOAuth(options)', () => {
     const body = await response.text();
 
     expect(response.status).toBe(502);
-    expect(body).toBe('Twilio credentials were rejected (invalid_client)');
+    expect(body).toBe('Twilio credentials were rejected (invalid_client, Twilio error 322402)');
     expect(body).not.toContain('nobody-secret-1d');
   });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { issueToken, jwtClaims, messagesUrl, postForm, rawRequest } from '../test/helpers.js';
-import { type MockServer, startMockServer } from './index.js';
+import { type MockMessage, type MockServer, startMockServer } from './index.js';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
 let clock = T0;
@@ -104,6 +104,21 @@ describe('bearer authentication', () => {
     const res = await list();
     expect(res.headers.get('www-authenticate')).toContain('expired');
     await expectTwilioError(res, 401, 20003);
+  });
+
+  it('refuses a 1 s token from issued + 1 000 ms on, to the millisecond', async () => {
+    const short = await startMockServer({ tokenTtlSeconds: 1, now: () => clock });
+    try {
+      clock = T0 + 250; // not on a second boundary
+      const shortToken = await issueToken(short);
+      const get = () => fetch(messagesUrl(short), { headers: bearer(shortToken) });
+      clock = T0 + 1_249;
+      expect((await get()).status).toBe(200);
+      clock = T0 + 1_250;
+      await expectTwilioError(await get(), 401, 20003);
+    } finally {
+      await short.close();
+    }
   });
 
   it('setClock() moves the clock of a running server', async () => {
@@ -277,7 +292,8 @@ describe('GET Messages.json', () => {
     const first = (await (await list('?PageSize=2')).json()) as Page;
     expect(first.messages.map((m) => m.body)).toEqual(['m5', 'm4']);
     expect(first).toMatchObject({ page: 0, page_size: 2, start: 0, end: 1 });
-    expect(first.next_page_uri).toBe(`${base()}?PageSize=2&Page=1`);
+    const lastOfFirst = (first.messages[1] as unknown as { sid: string }).sid;
+    expect(first.next_page_uri).toBe(`${base()}?PageSize=2&Page=1&PageToken=PA${lastOfFirst}`);
     expect(first.previous_page_uri).toBeNull();
 
     const next = await fetch(`${server.apiBaseUrl}${first.next_page_uri}`, {
@@ -285,13 +301,33 @@ describe('GET Messages.json', () => {
     });
     const second = (await next.json()) as Page;
     expect(second.messages.map((m) => m.body)).toEqual(['m3', 'm2']);
-    expect(second).toMatchObject({ page: 1, start: 2, end: 3 });
+    expect(second).toMatchObject({ page: 1, start: 2, end: 3, uri: first.next_page_uri });
     expect(second.previous_page_uri).toBe(`${base()}?PageSize=2&Page=0`);
 
     const last = (await (await list('?PageSize=2&Page=2')).json()) as Page;
     expect(last.messages.map((m) => m.body)).toEqual(['m1']);
     expect(last).toMatchObject({ start: 4, end: 4, next_page_uri: null });
   });
+
+  it('follows next_page_uri after the last message seen, even when new ones arrive', async () => {
+    for (const n of [1, 2, 3]) await send({ To: '+1', From: '+2', Body: `m${n}` });
+    const first = (await (await list('?PageSize=2')).json()) as Page;
+    await send({ To: '+1', From: '+2', Body: 'm4' }); // an offset would now repeat m3
+    const next = await fetch(`${server.apiBaseUrl}${first.next_page_uri}`, {
+      headers: bearer(token),
+    });
+    const second = (await next.json()) as Page;
+    expect(second.messages.map((m) => m.body)).toEqual(['m1']);
+    expect(second).toMatchObject({ page: 1, next_page_uri: null });
+  });
+
+  it.each(['?PageToken=nope', `?PageToken=PASM${'0'.repeat(32)}`])(
+    'answers 400 (20422) for an unknown %s',
+    async (query) => {
+      const res = await list(query);
+      await expectTwilioError(res, 400, 20422);
+    },
+  );
 
   it.each(['?PageSize=0', '?PageSize=1001', '?PageSize=abc', '?Page=-1', '?Page=1.5'])(
     'answers 400 for %s',
@@ -301,6 +337,40 @@ describe('GET Messages.json', () => {
       expect(await res.json()).toMatchObject({ status: 400, code: 20422 });
     },
   );
+});
+
+describe('GET Messages/{Sid}.json', () => {
+  const create = async () =>
+    (await (await send({ To: '+1', From: '+2', Body: 'hi' })).json()) as MockMessage;
+  const messageUrl = (sid: string, accountSid = server.accountSid) =>
+    `${server.apiBaseUrl}/2010-04-01/Accounts/${accountSid}/Messages/${sid}.json`;
+
+  it('answers a stored message exactly as it was created', async () => {
+    const created = await create();
+    const res = await fetch(messageUrl(created.sid), { headers: bearer(token) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual(created);
+    expect(created.uri).toBe(new URL(messageUrl(created.sid)).pathname);
+  });
+
+  it('answers 404 (20404) for an unknown sid, another account, or a malformed sid', async () => {
+    const created = await create();
+    for (const url of [
+      messageUrl(`SM${'0'.repeat(32)}`),
+      messageUrl(created.sid, `AC${'0'.repeat(32)}`),
+      messageUrl('nope'),
+    ]) {
+      await expectTwilioError(await fetch(url, { headers: bearer(token) }), 404, 20404);
+    }
+  });
+
+  it('needs a valid bearer and answers 405 for other methods', async () => {
+    const created = await create();
+    await expectTwilioError(await fetch(messageUrl(created.sid)), 401, 20003);
+    const res = await fetch(messageUrl(created.sid), { method: 'POST', headers: bearer(token) });
+    expect(res.headers.get('allow')).toBe('GET');
+    await expectTwilioError(res, 405, 20004);
+  });
 });
 
 describe('routing', () => {

@@ -17,7 +17,10 @@ import { ACCOUNT_SID_PATTERN } from './options.js';
 /** Every path under this prefix belongs to the REST API (and to the `api` fault). */
 export const API_PREFIX = '/2010-04-01/';
 
-const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+const MESSAGES_PATH = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages(?:\/([^/]+))?\.json$/;
+const MESSAGE_SID_PATTERN = /^(SM|MM)[0-9a-fA-F]{32}$/;
+// Twilio's next_page_uri carries `PageToken=PA<sid of the page's last message>`.
+const PAGE_TOKEN_PATTERN = /^PA((?:SM|MM)[0-9a-fA-F]{32})$/;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
 const INVALID_PARAMETER = 20422;
@@ -52,8 +55,9 @@ function rejectUnauthenticated(res: ServerResponse, check: BearerCheck & { ok: f
 
 const TWILIO_CODES: Record<number, number> = { 401: 20003, 429: 20429 };
 
-const apiFaultBodies: FaultBodies = {
+const apiFaultBodies = (now: number): FaultBodies => ({
   headers: {},
+  now,
   malformed: () => '{"first_page_uri":"/2010-04-01/Accounts/","end":0,"previous_page_uri":nu',
   oversized: () =>
     padJson({ messages: [], page: 0, page_size: DEFAULT_PAGE_SIZE, start: 0, end: 0 }),
@@ -67,7 +71,7 @@ const apiFaultBodies: FaultBodies = {
     ),
     contentType: 'application/json; charset=utf-8',
   }),
-};
+});
 
 /** Parses a non-negative integer query parameter; `undefined` when it is not one. */
 function integerParam(query: URLSearchParams, name: string, fallback: number): number | undefined {
@@ -93,20 +97,38 @@ function listMessages(
     sendTwilioError(res, 400, INVALID_PARAMETER, 'Page must be a non-negative integer.');
     return;
   }
+  const token = query.get('PageToken');
+  const afterSid = token === null ? undefined : PAGE_TOKEN_PATTERN.exec(token)?.[1];
+  const result =
+    token !== null && afterSid === undefined
+      ? undefined
+      : ctx.messages.page(accountSid, page, pageSize, afterSid);
+  if (!result) {
+    sendTwilioError(res, 400, INVALID_PARAMETER, 'PageToken is not valid.');
+    return;
+  }
   const base = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
-  const pageUri = (n: number): string => `${base}?PageSize=${pageSize}&Page=${n}`;
-  const result = ctx.messages.page(accountSid, page, pageSize);
+  const pageUri = (n: number, pageToken?: string): string =>
+    `${base}?PageSize=${pageSize}&Page=${n}${pageToken ? `&PageToken=${pageToken}` : ''}`;
+  const last = result.messages.at(-1);
   sendJson(res, 200, {
     first_page_uri: pageUri(0),
     end: result.start + Math.max(result.messages.length - 1, 0),
     previous_page_uri: page > 0 ? pageUri(page - 1) : null,
     messages: result.messages,
-    uri: pageUri(page),
+    uri: pageUri(page, token ?? undefined),
     page_size: pageSize,
     start: result.start,
-    next_page_uri: result.hasNext ? pageUri(page + 1) : null,
+    next_page_uri: result.hasNext && last ? pageUri(page + 1, `PA${last.sid}`) : null,
     page,
   });
+}
+
+/** `GET …/Messages/{Sid}.json`: a message created on this account, else 404 (20404). */
+function fetchMessage(res: ServerResponse, ctx: ServerContext, accountSid: string, sid: string) {
+  const message = MESSAGE_SID_PATTERN.test(sid) ? ctx.messages.get(accountSid, sid) : undefined;
+  if (message) sendJson(res, 200, message);
+  else sendTwilioError(res, 404, 20404, 'The requested resource was not found.');
 }
 
 function createMessage(
@@ -159,7 +181,10 @@ function createMessage(
   sendJson(res, 201, message);
 }
 
-/** The REST API slice: `GET|POST /2010-04-01/Accounts/{AccountSid}/Messages.json`. */
+/**
+ * The REST API slice: `GET|POST /2010-04-01/Accounts/{AccountSid}/Messages.json` and
+ * `GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`.
+ */
 export async function handleApi(
   ctx: ServerContext,
   req: IncomingMessage,
@@ -175,7 +200,10 @@ export async function handleApi(
     return;
   }
   const fault = ctx.faults.take('api');
-  if (fault && (await applyFault(fault, req, res, apiFaultBodies, ctx.sleep)) === 'answered') {
+  if (
+    fault &&
+    (await applyFault(fault, req, res, apiFaultBodies(ctx.now()), ctx.sleep)) === 'answered'
+  ) {
     return;
   }
   if (!auth.ok) {
@@ -189,7 +217,11 @@ export async function handleApi(
     sendTwilioError(res, 404, 20404, 'The requested resource was not found.');
     return;
   }
-  if (req.method === 'GET') listMessages(ctx, req, res, accountSid);
+  const sid = match?.[2];
+  if (sid !== undefined) {
+    if (req.method === 'GET') fetchMessage(res, ctx, accountSid, sid);
+    else sendTwilioError(res, 405, 20004, 'Method not allowed.', { Allow: 'GET' });
+  } else if (req.method === 'GET') listMessages(ctx, req, res, accountSid);
   else if (req.method === 'POST') createMessage(ctx, req, res, accountSid, read.body);
   else sendTwilioError(res, 405, 20004, 'Method not allowed.', { Allow: 'GET, POST' });
 }

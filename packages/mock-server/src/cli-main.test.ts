@@ -20,6 +20,8 @@ describe('parseCliArgs', () => {
       '60',
       '--account-sid',
       SID,
+      '--token-errors',
+      'oauth',
     ]);
     expect(args).toEqual({
       kind: 'run',
@@ -28,6 +30,7 @@ describe('parseCliArgs', () => {
         port: 4010,
         host: '0.0.0.0',
         tokenTtlSeconds: 60,
+        tokenErrorFormat: 'oauth',
         accountSid: SID,
         clients: [{ clientId: 'me', clientSecret: 'pw' }],
       },
@@ -59,6 +62,8 @@ describe('parseCliArgs', () => {
     [['--port', '-1'], /port/],
     [['--ttl', '0'], /--ttl/],
     [['--ttl', '1.5'], /--ttl/],
+    [['--ttl', '2592001'], /--ttl must be an integer from 1 to 2592000/],
+    [['--token-errors', 'rfc'], /--token-errors/],
     [['--account-sid', 'AC1'], /--account-sid/],
     [['--host', ''], /--host/],
     [['--client-id', ''], /--client-id/],

@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_SID_PATTERN, generateClient } from './options.js';
+import { ACCOUNT_SID_PATTERN, generateClient, MAX_TOKEN_TTL_SECONDS } from './options.js';
 import { startMockServer } from './server.js';
 import type { MockServer, MockServerOptions } from './types.js';
 
@@ -15,7 +15,8 @@ Options:
   --host <addr>           interface to bind (default 127.0.0.1)
   --client-id <id>        accepted client_id (default: generated)
   --client-secret <s>     accepted client_secret (default: generated)
-  --ttl <seconds>         token lifetime, expires_in (default 3600)
+  --ttl <seconds>         token lifetime, expires_in, 1 to 2592000 (default 3600)
+  --token-errors <format> Token API errors: twilio (default) or oauth (RFC 6749)
   --account-sid <sid>     account SID to print (default: generated AC + 32 hex)
   -h, --help              show this help
 `;
@@ -42,6 +43,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
         ttl: { type: 'string' },
+        'token-errors': { type: 'string' },
         'account-sid': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -60,8 +62,18 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     return { kind: 'error', message: '--port must be an integer from 0 to 65535' };
   }
   const ttl = str('ttl');
-  if (ttl !== undefined && (!isUint(ttl) || Number(ttl) < 1)) {
-    return { kind: 'error', message: '--ttl must be a positive integer (seconds)' };
+  if (
+    ttl !== undefined &&
+    (!isUint(ttl) || Number(ttl) < 1 || Number(ttl) > MAX_TOKEN_TTL_SECONDS)
+  ) {
+    return {
+      kind: 'error',
+      message: `--ttl must be an integer from 1 to ${MAX_TOKEN_TTL_SECONDS} (seconds)`,
+    };
+  }
+  const tokenErrors = str('token-errors');
+  if (tokenErrors !== undefined && tokenErrors !== 'twilio' && tokenErrors !== 'oauth') {
+    return { kind: 'error', message: '--token-errors must be "twilio" or "oauth"' };
   }
   const accountSid = str('account-sid');
   if (accountSid !== undefined && !ACCOUNT_SID_PATTERN.test(accountSid)) {
@@ -81,6 +93,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       ...(port === undefined ? {} : { port: Number(port) }),
       ...(host === undefined ? {} : { host }),
       ...(ttl === undefined ? {} : { tokenTtlSeconds: Number(ttl) }),
+      ...(tokenErrors === undefined ? {} : { tokenErrorFormat: tokenErrors }),
       ...(accountSid === undefined ? {} : { accountSid }),
       clients: [
         {

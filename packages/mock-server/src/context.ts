@@ -2,12 +2,14 @@ import type { FaultState } from './faults.js';
 import type { TokenSigner } from './jwt.js';
 import type { MessageStore } from './messages.js';
 import type { StatsCounter } from './stats.js';
+import type { TokenErrorFormat } from './types.js';
 
 /** What the request handlers share with the server. */
 export interface ServerContext {
   /** Secrets by client id. */
   readonly clients: ReadonlyMap<string, string>;
   readonly tokenTtlSeconds: number;
+  readonly tokenErrorFormat: TokenErrorFormat;
   readonly signer: TokenSigner;
   readonly stats: StatsCounter;
   readonly faults: FaultState;

@@ -60,7 +60,7 @@ describe('status faults', () => {
     expect(await apiRes.text()).toContain('502 Bad Gateway');
   });
 
-  it('429 with Retry-After: plain text on the token endpoint, Twilio JSON on the API', async () => {
+  it('429 with Retry-After: Twilio JSON 20429 on both endpoints', async () => {
     server.setFaults({
       token: { status: 429, retryAfterSeconds: 7 },
       api: { status: 429, retryAfterSeconds: 3 },
@@ -68,7 +68,7 @@ describe('status faults', () => {
     const tokenRes = await requestToken();
     expect(tokenRes.status).toBe(429);
     expect(tokenRes.headers.get('retry-after')).toBe('7');
-    expect(tokenRes.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await tokenRes.json()).toMatchObject({ code: 20429, status: 429 });
     const apiRes = await listMessages();
     expect(apiRes.status).toBe(429);
     expect(apiRes.headers.get('retry-after')).toBe('3');
@@ -82,17 +82,47 @@ describe('status faults', () => {
     expect(res.headers.get('retry-after')).toBe('0');
   });
 
-  it('4xx: an OAuth error JSON on the token endpoint, even for valid credentials', async () => {
+  it('4xx: a Twilio error object on the token endpoint, even for valid credentials', async () => {
     server.setFaults({ token: { status: 401, times: 1 } });
     const res = await requestToken();
     expect(res.status).toBe(401);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await res.json()).toEqual({
-      error: 'invalid_client',
-      error_description: expect.any(String),
+      code: 322402,
+      message: expect.any(String),
+      more_info: 'https://www.twilio.com/docs/errors/322402',
+      status: 401,
     });
     server.setFaults({ token: { status: 400, times: 1 } });
-    expect(await (await requestToken()).json()).toMatchObject({ error: 'invalid_request' });
+    expect(await (await requestToken()).json()).toMatchObject({ code: 322403, status: 400 });
+  });
+
+  it("4xx and 429 with tokenErrorFormat 'oauth': RFC 6749 JSON and plain text", async () => {
+    const oauth = await startMockServer({ tokenErrorFormat: 'oauth' });
+    try {
+      const { clientId, clientSecret } = firstClient(oauth);
+      const ask = () =>
+        postForm(oauth.tokenUrl, {
+          grant_type: 'client_credentials',
+          client_id: clientId,
+          client_secret: clientSecret,
+        });
+      oauth.setFaults({ token: { status: 401, times: 1 } });
+      const res = await ask();
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: 'invalid_client',
+        error_description: expect.any(String),
+      });
+      oauth.setFaults({ token: { status: 400, times: 1 } });
+      expect(await (await ask()).json()).toMatchObject({ error: 'invalid_request' });
+      oauth.setFaults({ token: { status: 429, retryAfterSeconds: 7, times: 1 } });
+      const limited = await ask();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('content-type')).toMatch(/^text\/plain/);
+    } finally {
+      await oauth.close();
+    }
   });
 
   it('4xx: a Twilio error JSON on the API, even for a valid token', async () => {
@@ -109,6 +139,59 @@ describe('status faults', () => {
     const res = await requestToken();
     expect(res.status).toBe(204);
     expect(await res.text()).toBe('');
+  });
+});
+
+describe('Twilio error object faults', () => {
+  it('twilioCode: that Twilio error object, at status (default 400)', async () => {
+    server.setFaults({ token: { twilioCode: 322402 }, api: { twilioCode: 20404, status: 404 } });
+    const tokenRes = await requestToken();
+    expect(tokenRes.status).toBe(400);
+    expect(tokenRes.headers.get('cache-control')).toBe('no-store');
+    expect(await tokenRes.json()).toEqual({
+      code: 322402,
+      message: expect.any(String),
+      more_info: 'https://www.twilio.com/docs/errors/322402',
+      status: 400,
+    });
+    const apiRes = await listMessages();
+    expect(apiRes.status).toBe(404);
+    expect(await apiRes.json()).toMatchObject({ code: 20404, status: 404 });
+    server.setFaults({ token: { twilioCode: 20500, status: 500 } });
+    const serverError = await requestToken();
+    expect(serverError.status).toBe(500);
+    expect(serverError.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await serverError.json()).toMatchObject({ code: 20500, status: 500 });
+  });
+
+  it('throttledForSeconds: 429 with throttled_until on the server clock, no Retry-After', async () => {
+    const t0 = Date.UTC(2030, 0, 1, 12, 0, 0, 250);
+    server.setClock(() => t0);
+    try {
+      server.setFaults({ token: { throttledForSeconds: 45, times: 1 } });
+      const res = await requestToken();
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBeNull();
+      expect(await res.json()).toEqual({
+        code: 20429,
+        message: expect.any(String),
+        more_info: 'https://www.twilio.com/docs/errors/20429',
+        status: 429,
+        throttled_until: '2030-01-01T12:00:45.250Z',
+      });
+      server.setFaults({
+        api: { throttledForSeconds: 1, twilioCode: 20003, status: 401, retryAfterSeconds: 2 },
+      });
+      const apiRes = await listMessages();
+      expect(apiRes.status).toBe(401);
+      expect(apiRes.headers.get('retry-after')).toBe('2');
+      expect(await apiRes.json()).toMatchObject({
+        code: 20003,
+        throttled_until: '2030-01-01T12:00:01.250Z',
+      });
+    } finally {
+      server.setClock(Date.now);
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { htmlErrorPage, send } from './http.js';
+import { htmlErrorPage, send, twilioError } from './http.js';
 import type { Fault } from './types.js';
 
 /** The endpoint-specific bodies of faulted answers. */
@@ -12,6 +12,24 @@ export interface FaultBodies {
   clientError(status: number): { readonly body: string; readonly contentType: string };
   /** Headers every answer of this endpoint carries. */
   readonly headers: OutgoingHttpHeaders;
+  /** The server clock when the request arrived, epoch ms (for `throttled_until`). */
+  readonly now: number;
+}
+
+/** The Twilio error object of a `twilioCode` / `throttledForSeconds` fault, and its status. */
+function twilioFaultBody(fault: Fault, nowMs: number): { status: number; body: string } {
+  const throttled = fault.throttledForSeconds;
+  const status = fault.status ?? (throttled === undefined ? 400 : 429);
+  const code = fault.twilioCode ?? 20429;
+  const body: Record<string, unknown> = twilioError(
+    status,
+    code,
+    `Injected fault: Twilio error ${code}.`,
+  );
+  if (throttled !== undefined) {
+    body.throttled_until = new Date(nowMs + throttled * 1000).toISOString();
+  }
+  return { status, body: JSON.stringify(body) };
 }
 
 /** Pads a JSON object with a filler field so that it is about 100 KiB long. */
@@ -60,6 +78,11 @@ export async function applyFault(
   }
   if (fault.oversized) {
     send(res, status, bodies.oversized(), { ...headers, 'Content-Type': JSON_TYPE });
+    return 'answered';
+  }
+  if (fault.twilioCode !== undefined || fault.throttledForSeconds !== undefined) {
+    const answer = twilioFaultBody(fault, bodies.now);
+    send(res, answer.status, answer.body, { ...headers, 'Content-Type': JSON_TYPE });
     return 'answered';
   }
   if (fault.status === undefined) return 'continue';

@@ -17,6 +17,8 @@ describe('parseFaults', () => {
         expiresIn: null,
         body: '{}',
         contentType: 'text/plain',
+        twilioCode: 322402,
+        throttledForSeconds: 30,
       },
       api: { status: 429 },
     };
@@ -49,6 +51,10 @@ describe('parseFaults', () => {
     [{ api: { tokenType: 'Bearer' } }, /"api\.tokenType": only applies to the token fault/],
     [{ api: { expiresIn: 1 } }, /"api\.expiresIn"/],
     [{ token: { expiresIn: Number.NaN } }, /"token\.expiresIn"/],
+    [{ token: { twilioCode: 0 } }, /"token\.twilioCode": must be an integer from 1/],
+    [{ token: { twilioCode: '322402' } }, /"token\.twilioCode"/],
+    [{ api: { throttledForSeconds: -1 } }, /"api\.throttledForSeconds"/],
+    [{ api: { throttledForSeconds: 86_401 } }, /"api\.throttledForSeconds"/],
     [{ token: { expiresIn: {} } }, /"token\.expiresIn"/],
     // JSON would turn Infinity into null, which is what `null` is for.
     [{ token: { expiresIn: Number.POSITIVE_INFINITY } }, /"token\.expiresIn"/],

@@ -34,6 +34,8 @@ const CHECKS: Record<keyof Fault, Check> = {
     value === null || typeof value === 'string' || Number.isFinite(value)
       ? undefined
       : 'must be a finite number, a string or null',
+  twilioCode: integerIn(1, 999_999_999),
+  throttledForSeconds: integerIn(0, 86_400),
   body: string,
   contentType: (value) =>
     typeof value === 'string' && value.length > 0 && !/[\r\n]/.test(value)

@@ -3,6 +3,7 @@ import {
   type Fault,
   type Faults,
   type MockClient,
+  type MockClientOptions,
   type MockServer,
   type MockServerOptions,
   type MockStats,
@@ -23,6 +24,16 @@ describe('public types', () => {
     expectTypeOf<MockServer['setFaults']>().parameter(0).toEqualTypeOf<Faults>();
     expectTypeOf<MockServer['close']>().returns.toEqualTypeOf<Promise<void>>();
     expectTypeOf<MockServer>().toExtend<AsyncDisposable>();
+    expectTypeOf<MockServer['clientOptions']>().returns.toEqualTypeOf<MockClientOptions>();
+    expectTypeOf<MockClientOptions>().toExtend<{
+      clientId: string;
+      clientSecret: string;
+      tokenUrl: string;
+      allowedHosts: readonly string[];
+    }>();
+    expectTypeOf<MockServerOptions['tokenErrorFormat']>().toEqualTypeOf<
+      'twilio' | 'oauth' | undefined
+    >();
   });
 
   it('Fault fields have the documented types', () => {

@@ -9,9 +9,11 @@ export type {
   Fault,
   Faults,
   MockClient,
+  MockClientOptions,
   MockClientStats,
   MockMessage,
   MockServer,
   MockServerOptions,
   MockStats,
+  TokenErrorFormat,
 } from './types.js';

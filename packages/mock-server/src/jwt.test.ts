@@ -16,11 +16,30 @@ describe('TokenSigner', () => {
         sub: 'OQclient',
         iat: NOW / 1000,
         exp: NOW / 1000 + 60,
+        exp_ms: NOW + 60_000,
         jti: expect.any(String),
       },
     });
     expect(signer.verify(token, NOW + 59_999).ok).toBe(true);
     expect(signer.verify(token, NOW + 60_000)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('expires to the millisecond, whatever the issue instant within its second', () => {
+    const signer = new TokenSigner('x');
+    const issuedAt = NOW + 250; // not on a second boundary
+    const token = signer.sign('c', 1, issuedAt);
+    expect(signer.verify(token, issuedAt + 999).ok).toBe(true);
+    expect(signer.verify(token, issuedAt + 1_000)).toEqual({ ok: false, reason: 'expired' });
+    const result = signer.verify(token, issuedAt);
+    // `exp` (whole seconds) is rounded down: never later than the real expiry.
+    expect(result.ok && result.claims.exp).toBe(Math.floor((issuedAt + 1_000) / 1000));
+  });
+
+  it('handles the 30-day upper bound exactly', () => {
+    const signer = new TokenSigner('x');
+    const token = signer.sign('c', 2_592_000, NOW + 1);
+    expect(signer.verify(token, NOW + 2_592_000_000).ok).toBe(true);
+    expect(signer.verify(token, NOW + 2_592_000_001)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it('refuses tokens of another signer and, after rotate(), its own', () => {

@@ -6,6 +6,8 @@ export interface TokenClaims {
   readonly sub: string;
   readonly iat: number;
   readonly exp: number;
+  /** The exact expiry, epoch ms (`exp` is whole seconds, rounded down). */
+  readonly exp_ms: number;
   readonly jti: string;
 }
 
@@ -31,22 +33,23 @@ export class TokenSigner {
 
   constructor(private readonly issuer: string) {}
 
-  /** Issues a token for `clientId`, valid `ttlSeconds` from `nowMs`. */
+  /** Issues a token for `clientId`, valid `ttlSeconds` from `nowMs`, to the millisecond. */
   sign(clientId: string, ttlSeconds: number, nowMs: number): string {
+    const expiresAtMs = nowMs + ttlSeconds * 1000;
     const claims: TokenClaims = {
       iss: this.issuer,
       sub: clientId,
       iat: Math.floor(nowMs / 1000),
-      // Rounded up: a client that counts `expires_in` from the moment it asked must never see
-      // the server refuse a token it still believes valid.
-      exp: Math.ceil((nowMs + ttlSeconds * 1000) / 1000),
+      // Rounded down: a client reading `exp` never believes the token lives longer than it does.
+      exp: Math.floor(expiresAtMs / 1000),
+      exp_ms: expiresAtMs,
       jti: randomUUID(),
     };
     const unsigned = `${HEADER}.${encode(claims)}`;
     return `${unsigned}.${this.#mac(unsigned).toString('base64url')}`;
   }
 
-  /** Checks shape, signature and expiry (expired once `nowMs` reaches `exp`). */
+  /** Checks shape, signature and expiry (expired once `nowMs` reaches `exp_ms`). */
   verify(token: string, nowMs: number): VerifyResult {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== HEADER) return { ok: false, reason: 'malformed' };
@@ -58,7 +61,7 @@ export class TokenSigner {
     }
     const claims = parseClaims(payload);
     if (!claims) return { ok: false, reason: 'malformed' };
-    if (nowMs >= claims.exp * 1000) return { ok: false, reason: 'expired' };
+    if (nowMs >= claims.exp_ms) return { ok: false, reason: 'expired' };
     return { ok: true, claims };
   }
 
@@ -76,17 +79,18 @@ function parseClaims(payload: string): TokenClaims | undefined {
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (typeof claims !== 'object' || claims === null) return undefined;
-    const { iss, sub, iat, exp, jti } = claims as Record<string, unknown>;
+    const { iss, sub, iat, exp, exp_ms, jti } = claims as Record<string, unknown>;
     if (
       typeof iss !== 'string' ||
       typeof sub !== 'string' ||
       typeof iat !== 'number' ||
       typeof exp !== 'number' ||
+      typeof exp_ms !== 'number' ||
       typeof jti !== 'string'
     ) {
       return undefined;
     }
-    return { iss, sub, iat, exp, jti };
+    return { iss, sub, iat, exp, exp_ms, jti };
   } catch {
     return undefined;
   }

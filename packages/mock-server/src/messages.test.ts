@@ -39,11 +39,25 @@ describe('MessageStore', () => {
     expect(store.list(account).map((m) => m.body)).toEqual(['c', 'b', 'a']);
     expect(store.page(account, 0, 2)).toMatchObject({ start: 0, hasNext: true });
     const last = store.page(account, 1, 2);
-    expect(last.messages.map((m) => m.body)).toEqual(['a']);
+    expect(last?.messages.map((m) => m.body)).toEqual(['a']);
     expect(last).toMatchObject({ start: 2, hasNext: false });
-    expect(store.page(account, 9, 2).messages).toEqual([]);
+    expect(store.page(account, 9, 2)?.messages).toEqual([]);
     store.clear();
     expect(store.list(account)).toEqual([]);
+  });
+
+  it('pages after a sid, unaffected by messages created meanwhile; get() by sid', () => {
+    const store = new MessageStore();
+    const [, b] = ['a', 'b', 'c', 'd'].map((body) => store.create(account, fields(body), 0));
+    const first = store.page(account, 0, 2); // d, c
+    const afterC = first?.messages.at(-1)?.sid ?? '';
+    store.create(account, fields('e'), 0); // would shift an offset-based second page
+    const second = store.page(account, 1, 2, afterC);
+    expect(second?.messages.map((m) => m.body)).toEqual(['b', 'a']);
+    expect(second).toMatchObject({ start: 3, hasNext: false });
+    expect(store.page(account, 1, 2, `SM${'0'.repeat(32)}`)).toBeUndefined();
+    expect(store.get(account, b?.sid ?? '')).toBe(b);
+    expect(store.get(`AC${'2'.repeat(32)}`, b?.sid ?? '')).toBeUndefined();
   });
 
   it('gives each message a unique SM sid', () => {

@@ -92,9 +92,26 @@ export class MessageStore {
     return [...(this.#byAccount.get(accountSid) ?? [])].reverse();
   }
 
-  page(accountSid: string, page: number, pageSize: number): MessagePage {
+  /** The message `sid` of `accountSid`, if it was created there. */
+  get(accountSid: string, sid: string): MockMessage | undefined {
+    return this.#byAccount.get(accountSid)?.find((message) => message.sid === sid);
+  }
+
+  /**
+   * One page: from `page * pageSize`, or right after the message `afterSid` (a `PageToken`), so
+   * that messages created meanwhile do not shift the next page. `undefined` for an unknown sid.
+   */
+  page(
+    accountSid: string,
+    page: number,
+    pageSize: number,
+    afterSid?: string,
+  ): MessagePage | undefined {
     const all = this.list(accountSid);
-    const start = page * pageSize;
+    const index =
+      afterSid === undefined ? -1 : all.findIndex((message) => message.sid === afterSid);
+    if (afterSid !== undefined && index === -1) return undefined;
+    const start = afterSid === undefined ? page * pageSize : index + 1;
     return {
       messages: all.slice(start, start + pageSize),
       start,

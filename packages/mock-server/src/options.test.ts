@@ -10,6 +10,7 @@ describe('resolveOptions', () => {
       port: 0,
       host: '127.0.0.1',
       tokenTtlSeconds: 3600,
+      tokenErrorFormat: 'twilio',
       now: Date.now,
     });
     expect(resolved.accountSid).toMatch(/^AC[0-9a-f]{32}$/);
@@ -21,9 +22,13 @@ describe('resolveOptions', () => {
     const now = () => 1;
     const clients = [{ clientId: 'a', clientSecret: 'b' }];
     const accountSid = `AC${'F'.repeat(32)}`;
-    expect(
-      resolveOptions({ port: 8080, host: '::1', tokenTtlSeconds: 5, accountSid, clients, now }),
-    ).toEqual({ port: 8080, host: '::1', tokenTtlSeconds: 5, accountSid, clients, now });
+    const given = { port: 8080, host: '::1', tokenTtlSeconds: 5, accountSid, clients, now };
+    expect(resolveOptions({ ...given, tokenErrorFormat: 'oauth' })).toEqual({
+      ...given,
+      tokenErrorFormat: 'oauth',
+    });
+    expect(resolveOptions({ tokenTtlSeconds: 1 }).tokenTtlSeconds).toBe(1);
+    expect(resolveOptions({ tokenTtlSeconds: 2_592_000 }).tokenTtlSeconds).toBe(2_592_000);
   });
 
   it.each([
@@ -34,6 +39,8 @@ describe('resolveOptions', () => {
     [{ tokenTtlSeconds: 0 }, 'tokenTtlSeconds'],
     [{ tokenTtlSeconds: 1.5 }, 'tokenTtlSeconds'],
     [{ tokenTtlSeconds: Number.POSITIVE_INFINITY }, 'tokenTtlSeconds'],
+    [{ tokenTtlSeconds: 2_592_001 }, 'tokenTtlSeconds'],
+    [{ tokenErrorFormat: 'rfc' }, 'tokenErrorFormat'],
     [{ accountSid: 'AC123' }, 'accountSid'],
     [{ accountSid: `XX${'0'.repeat(32)}` }, 'accountSid'],
     [{ now: 5 }, 'now'],

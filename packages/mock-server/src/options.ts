@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MockClient, MockServerOptions } from './types.js';
+import type { MockClient, MockServerOptions, TokenErrorFormat } from './types.js';
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {
@@ -7,9 +7,13 @@ export interface ResolvedOptions {
   readonly host: string;
   readonly clients: readonly [MockClient, ...MockClient[]];
   readonly tokenTtlSeconds: number;
+  readonly tokenErrorFormat: TokenErrorFormat;
   readonly accountSid: string;
   readonly now: () => number;
 }
+
+/** Longest token lifetime, in seconds: 30 days, Twilio's own upper bound. */
+export const MAX_TOKEN_TTL_SECONDS = 2_592_000;
 
 /** What the REST API accepts as an account SID. */
 export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
@@ -73,6 +77,7 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     port = 0,
     host = '127.0.0.1',
     tokenTtlSeconds = 3600,
+    tokenErrorFormat = 'twilio',
     accountSid = generateAccountSid(),
     now = Date.now,
   } = options;
@@ -80,8 +85,11 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     fail('port', 'must be an integer from 0 to 65535');
   }
   if (typeof host !== 'string' || host.length === 0) fail('host', 'must be a non-empty string');
-  if (!isPositiveInteger(tokenTtlSeconds)) {
-    fail('tokenTtlSeconds', 'must be a positive integer (seconds)');
+  if (!isPositiveInteger(tokenTtlSeconds) || tokenTtlSeconds > MAX_TOKEN_TTL_SECONDS) {
+    fail('tokenTtlSeconds', `must be an integer from 1 to ${MAX_TOKEN_TTL_SECONDS} (seconds)`);
+  }
+  if (tokenErrorFormat !== 'twilio' && tokenErrorFormat !== 'oauth') {
+    fail('tokenErrorFormat', 'must be "twilio" or "oauth"');
   }
   if (typeof accountSid !== 'string' || !ACCOUNT_SID_PATTERN.test(accountSid)) {
     fail('accountSid', 'must be "AC" followed by 32 hex digits');
@@ -92,6 +100,7 @@ export function resolveOptions(options: MockServerOptions = {}): ResolvedOptions
     host,
     clients: Object.freeze(resolveClients(options.clients)),
     tokenTtlSeconds,
+    tokenErrorFormat,
     accountSid,
     now,
   };

@@ -2,7 +2,7 @@ import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers.js';
-import { type MockServer, startMockServer } from './index.js';
+import { type MockClient, type MockServer, startMockServer } from './index.js';
 
 /** Resolves once `predicate` holds, checking on every turn of the event loop. */
 async function until(predicate: () => boolean): Promise<void> {
@@ -26,6 +26,24 @@ describe('startMockServer', () => {
     expect(firstClient(server).clientId).toMatch(/^OQ[0-9a-f]{32}$/);
     expect(firstClient(server).clientSecret.length).toBeGreaterThanOrEqual(32);
     expect((await postForm(server.tokenUrl, tokenFields(server))).status).toBe(200);
+  });
+
+  it('clientOptions() gives what an OAuth client needs to use it', async () => {
+    const alice = { clientId: 'OQalice', clientSecret: 'alice-secret' };
+    await using server = await startMockServer({ clients: [alice] });
+    const options = server.clientOptions();
+    expect(options).toEqual({ ...alice, tokenUrl: server.tokenUrl, allowedHosts: ['127.0.0.1'] });
+    const wrong = { clientId: 'OQalice', clientSecret: 'wrong' };
+    expect(server.clientOptions(wrong)).toEqual({ ...options, clientSecret: 'wrong' });
+    const res = await postForm(options.tokenUrl, {
+      grant_type: 'client_credentials',
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+    });
+    expect(res.status).toBe(200);
+    expect(() => server.clientOptions(null as unknown as MockClient)).toThrow(/"client"/);
+    await using v6 = await startMockServer({ host: '::1' });
+    expect(v6.clientOptions().allowedHosts).toEqual(['[::1]']);
   });
 
   it('generates different credentials for each server', async () => {

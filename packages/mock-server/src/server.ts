@@ -10,7 +10,7 @@ import { MessageStore } from './messages.js';
 import { resolveOptions } from './options.js';
 import { StatsCounter } from './stats.js';
 import { handleToken, TOKEN_PATH } from './token-endpoint.js';
-import type { MockServer, MockServerOptions } from './types.js';
+import type { MockClient, MockClientOptions, MockServer, MockServerOptions } from './types.js';
 
 // Wildcard binds are reachable on loopback; the URL must name an address a client can dial.
 const urlHost = (host: string, family: string): string => {
@@ -18,6 +18,14 @@ const urlHost = (host: string, family: string): string => {
   if (host === '::') return '[::1]';
   return family === 'IPv6' || host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
 };
+
+function clientOptions(client: MockClient, tokenUrl: string, url: string): MockClientOptions {
+  if (typeof client !== 'object' || client === null) {
+    throw new TypeError('Invalid argument "client": must be { clientId, clientSecret }');
+  }
+  const { clientId, clientSecret } = client;
+  return { clientId, clientSecret, tokenUrl, allowedHosts: [new URL(url).hostname] };
+}
 
 /**
  * Starts a local emulator of Twilio's Token API (`POST /v2/token`, client credentials) and of the
@@ -65,10 +73,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   });
   const address = server.address() as AddressInfo;
   const url = `http://${urlHost(resolved.host, address.family)}:${address.port}`;
+  const tokenUrl = `${url}${TOKEN_PATH}`;
 
   const ctx: ServerContext = {
     clients: new Map(resolved.clients.map((client) => [client.clientId, client.clientSecret])),
     tokenTtlSeconds: resolved.tokenTtlSeconds,
+    tokenErrorFormat: resolved.tokenErrorFormat,
     signer: new TokenSigner(url),
     stats,
     faults,
@@ -102,11 +112,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 
   const mock: MockServer = {
     url,
-    tokenUrl: `${url}${TOKEN_PATH}`,
+    tokenUrl,
     apiBaseUrl: url,
     port: address.port,
     accountSid: resolved.accountSid,
     clients: resolved.clients,
+    clientOptions: (client = resolved.clients[0]) => clientOptions(client, tokenUrl, url),
     stats: () => stats.snapshot(),
     setFaults: (next) => faults.set(next),
     faults: () => faults.current(),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { firstClient, jwtClaims, postForm, rawRequest } from '../test/helpers.js';
+import { firstClient, jwtClaims, postForm, type RawResponse, rawRequest } from '../test/helpers.js';
 import { type MockServer, startMockServer } from './index.js';
 
 const alice = { clientId: 'OQalice', clientSecret: 'alice-secret' };
@@ -24,13 +24,13 @@ const grant = (client: { clientId: string; clientSecret: string }) => ({
   client_secret: client.clientSecret,
 });
 
-async function expectOAuthError(res: Response, status: number, error: string): Promise<void> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  const body = (await res.json()) as Record<string, unknown>;
-  expect(body).toEqual({ error, error_description: expect.any(String) });
-}
+/** A Twilio error object, as Twilio's OpenAPI description documents it. */
+const twilioObject = (code: number, status: number) => ({
+  code,
+  message: expect.any(String),
+  more_info: `https://www.twilio.com/docs/errors/${code}`,
+  status,
+});
 
 describe('POST /v2/token success', () => {
   it('answers exactly the documented shape, not cacheable', async () => {
@@ -73,7 +73,12 @@ describe('POST /v2/token success', () => {
         typ: 'JWT',
       });
       const claims = jwtClaims(token);
-      expect(claims).toMatchObject({ sub: 'OQalice', iat: T0 / 1000, exp: T0 / 1000 + 600 });
+      expect(claims).toMatchObject({
+        sub: 'OQalice',
+        iat: T0 / 1000,
+        exp: T0 / 1000 + 600,
+        exp_ms: T0 + 600_000,
+      });
       expect(claims.iss).toBe(server.url);
     }
     expect(new Set(tokens.map((token) => jwtClaims(token).jti)).size).toBe(3);
@@ -109,141 +114,190 @@ describe('POST /v2/token success', () => {
   });
 });
 
-describe('POST /v2/token errors (RFC 6749 §5.2)', () => {
-  it('refuses a JSON body with invalid_request', async () => {
-    const res = await fetch(server.tokenUrl, {
+describe.each(['twilio', 'oauth'] as const)('POST /v2/token errors (%s format)', (format) => {
+  let target: MockServer;
+  beforeAll(async () => {
+    target =
+      format === 'twilio'
+        ? server
+        : await startMockServer({
+            clients: [alice, bob],
+            tokenTtlSeconds: 600,
+            now: () => T0,
+            tokenErrorFormat: 'oauth',
+          });
+  });
+  afterAll(() => (format === 'twilio' ? undefined : target.close()));
+
+  /** Twilio: HTTP 400 and the error object of `code`; RFC 6749: `status` and `error`. */
+  const expectRefused = async (
+    res: Response | RawResponse,
+    code: number,
+    status: number,
+    error: string,
+  ): Promise<void> => {
+    const text = res instanceof Response ? await res.text() : res.body;
+    const header = (name: string) =>
+      res instanceof Response ? res.headers.get(name) : (res.headers[name] ?? null);
+    expect(header('content-type')).toMatch(/^application\/json/);
+    expect(header('cache-control')).toBe('no-store');
+    const body = JSON.parse(text) as Record<string, unknown>;
+    if (format === 'twilio') {
+      expect(res.status).toBe(400);
+      expect(body).toEqual(twilioObject(code, 400));
+      expect(header('www-authenticate')).toBeNull();
+    } else {
+      expect(res.status).toBe(status);
+      expect(body).toEqual({ error, error_description: expect.any(String) });
+      if (status === 401) expect(header('www-authenticate')).toMatch(/^Basic /);
+    }
+  };
+
+  it('refuses a JSON body (322403 / invalid_request)', async () => {
+    const res = await fetch(target.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(grant(alice)),
     });
-    await expectOAuthError(res, 400, 'invalid_request');
+    await expectRefused(res, 322403, 400, 'invalid_request');
   });
 
-  it('refuses a body without content type with invalid_request', async () => {
-    const res = await rawRequest(server.tokenUrl, {
+  it('refuses a body without content type (322403 / invalid_request)', async () => {
+    const res = await rawRequest(target.tokenUrl, {
       method: 'POST',
       body: new URLSearchParams(grant(alice)).toString(),
     });
-    expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+    await expectRefused(res, 322403, 400, 'invalid_request');
   });
 
-  it.each(['grant_type', 'client_id', 'client_secret'])(
-    'answers invalid_request when %s is missing',
-    async (missing) => {
-      const fields: Record<string, string> = grant(alice);
-      delete fields[missing];
-      const res = await postForm(server.tokenUrl, fields);
-      await expectOAuthError(res, 400, 'invalid_request');
-    },
-  );
-
-  it('answers invalid_request for an empty body', async () => {
-    await expectOAuthError(await postForm(server.tokenUrl, {}), 400, 'invalid_request');
+  it.each([
+    ['grant_type', 321403],
+    ['client_id', 321402],
+    ['client_secret', 322402],
+  ])('answers a missing %s (%i / invalid_request)', async (missing, code) => {
+    const fields: Record<string, string> = grant(alice);
+    delete fields[missing];
+    const res = await postForm(target.tokenUrl, fields);
+    await expectRefused(res, code, 400, 'invalid_request');
   });
 
-  it('answers invalid_request for a repeated parameter', async () => {
-    const res = await fetch(server.tokenUrl, {
+  it('answers an empty body as a missing client_id (321402 / invalid_request)', async () => {
+    await expectRefused(await postForm(target.tokenUrl, {}), 321402, 400, 'invalid_request');
+  });
+
+  it('answers a repeated parameter (322403 / invalid_request)', async () => {
+    const res = await fetch(target.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: `${new URLSearchParams(grant(alice))}&grant_type=client_credentials`,
     });
-    await expectOAuthError(res, 400, 'invalid_request');
+    await expectRefused(res, 322403, 400, 'invalid_request');
   });
 
-  it('answers unsupported_grant_type for another grant', async () => {
-    const res = await postForm(server.tokenUrl, { ...grant(alice), grant_type: 'password' });
-    await expectOAuthError(res, 400, 'unsupported_grant_type');
+  it('answers another grant (321403 / unsupported_grant_type)', async () => {
+    const res = await postForm(target.tokenUrl, { ...grant(alice), grant_type: 'password' });
+    await expectRefused(res, 321403, 400, 'unsupported_grant_type');
   });
 
-  it('answers invalid_client for an unknown client, with a Basic challenge', async () => {
-    const res = await postForm(server.tokenUrl, grant({ clientId: 'OQnobody', clientSecret: 'x' }));
-    expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
-    await expectOAuthError(res, 401, 'invalid_client');
+  it('answers an unknown client (322402 / 401 invalid_client with a Basic challenge)', async () => {
+    const res = await postForm(target.tokenUrl, grant({ clientId: 'OQnobody', clientSecret: 'x' }));
+    await expectRefused(res, 322402, 401, 'invalid_client');
   });
 
-  it('answers invalid_client for a wrong secret and never echoes it', async () => {
+  it('answers a wrong secret (322402 / invalid_client) and never echoes it', async () => {
     const wrong = 'wrong-secret-value-123';
-    const res = await postForm(server.tokenUrl, grant({ ...alice, clientSecret: wrong }));
+    const res = await postForm(target.tokenUrl, grant({ ...alice, clientSecret: wrong }));
     const text = await res.clone().text();
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(alice.clientSecret);
-    await expectOAuthError(res, 401, 'invalid_client');
+    await expectRefused(res, 322402, 401, 'invalid_client');
   });
 
-  it('answers invalid_client for a secret of another client', async () => {
+  it('answers a secret of another client (322402 / invalid_client)', async () => {
     const res = await postForm(
-      server.tokenUrl,
+      target.tokenUrl,
       grant({ ...alice, clientSecret: bob.clientSecret }),
     );
-    await expectOAuthError(res, 401, 'invalid_client');
+    await expectRefused(res, 322402, 401, 'invalid_client');
   });
 
-  it('answers invalid_client for a wrong Basic secret', async () => {
+  it('answers a wrong Basic secret (322402 / invalid_client)', async () => {
     const res = await postForm(
-      server.tokenUrl,
+      target.tokenUrl,
       { grant_type: 'client_credentials' },
       { authorization: basic(alice.clientId, 'nope') },
     );
-    await expectOAuthError(res, 401, 'invalid_client');
+    await expectRefused(res, 322402, 401, 'invalid_client');
   });
 
-  it('answers invalid_request when Basic and client_secret come together', async () => {
-    const res = await postForm(server.tokenUrl, grant(alice), {
+  it('answers Basic together with client_secret (322403 / invalid_request)', async () => {
+    const res = await postForm(target.tokenUrl, grant(alice), {
       authorization: basic(alice.clientId, alice.clientSecret),
     });
-    await expectOAuthError(res, 400, 'invalid_request');
+    await expectRefused(res, 322403, 400, 'invalid_request');
   });
 
-  it('answers invalid_request when the body client_id differs from Basic', async () => {
+  it('answers a body client_id that differs from Basic (322403 / invalid_request)', async () => {
     const res = await postForm(
-      server.tokenUrl,
+      target.tokenUrl,
       { grant_type: 'client_credentials', client_id: bob.clientId },
       { authorization: basic(alice.clientId, alice.clientSecret) },
     );
-    await expectOAuthError(res, 400, 'invalid_request');
+    await expectRefused(res, 322403, 400, 'invalid_request');
   });
 
   it.each([
     ['not base64', 'Basic !!!'],
     ['no colon', `Basic ${Buffer.from('just-an-id').toString('base64')}`],
     ['bad percent-encoding', `Basic ${Buffer.from('id%zz:secret').toString('base64')}`],
-  ])('answers invalid_request for malformed Basic credentials (%s)', async (_case, header) => {
-    const res = await postForm(
-      server.tokenUrl,
-      { grant_type: 'client_credentials' },
-      { authorization: header },
-    );
-    await expectOAuthError(res, 400, 'invalid_request');
-  });
+  ])(
+    'answers malformed Basic credentials (%s) with 322403 / invalid_request',
+    async (_case, header) => {
+      const res = await postForm(
+        target.tokenUrl,
+        { grant_type: 'client_credentials' },
+        { authorization: header },
+      );
+      await expectRefused(res, 322403, 400, 'invalid_request');
+    },
+  );
 
-  it('answers invalid_client for another authentication scheme', async () => {
-    const res = await postForm(server.tokenUrl, grant(alice), { authorization: 'Bearer abc' });
-    await expectOAuthError(res, 401, 'invalid_client');
+  it('answers another authentication scheme (322402 / invalid_client)', async () => {
+    const res = await postForm(target.tokenUrl, grant(alice), { authorization: 'Bearer abc' });
+    await expectRefused(res, 322402, 401, 'invalid_client');
   });
 
   it('treats an empty Authorization header as absent (the official twilio SDK sends one)', async () => {
-    const res = await postForm(server.tokenUrl, grant(alice), { authorization: '' });
+    const res = await postForm(target.tokenUrl, grant(alice), { authorization: '' });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ token_type: 'Bearer' });
   });
 
   it('answers 405 with Allow: POST for other methods', async () => {
-    const res = await fetch(server.tokenUrl);
+    const res = await fetch(target.tokenUrl);
+    expect(res.status).toBe(405);
     expect(res.headers.get('allow')).toBe('POST');
-    await expectOAuthError(res, 405, 'invalid_request');
+    expect(await res.json()).toEqual(
+      format === 'twilio'
+        ? twilioObject(20004, 405)
+        : { error: 'invalid_request', error_description: expect.any(String) },
+    );
   });
 
   it('answers 413 for a body over 1 MiB, announced or streamed', async () => {
     const big = `grant_type=client_credentials&x=${'a'.repeat(1024 * 1024)}`;
-    const announced = await rawRequest(server.tokenUrl, {
+    const announced = await rawRequest(target.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: big,
     });
     expect(announced.status).toBe(413);
-    expect(JSON.parse(announced.body)).toMatchObject({ error: 'invalid_request' });
-    const streamed = await rawRequest(server.tokenUrl, {
+    expect(JSON.parse(announced.body)).toEqual(
+      format === 'twilio'
+        ? twilioObject(20413, 413)
+        : { error: 'invalid_request', error_description: expect.any(String) },
+    );
+    const streamed = await rawRequest(target.tokenUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -253,17 +307,16 @@ describe('POST /v2/token errors (RFC 6749 §5.2)', () => {
     });
     expect(streamed.status).toBe(413);
     // The server is still healthy afterwards.
-    expect((await postForm(server.tokenUrl, grant(alice))).status).toBe(200);
+    expect((await postForm(target.tokenUrl, grant(alice))).status).toBe(200);
   });
 
   it('survives bytes that are not UTF-8', async () => {
-    const res = await rawRequest(server.tokenUrl, {
+    const res = await rawRequest(target.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: Buffer.from([0xff, 0xfe, 0x00, 0x3d, 0x26, 0xc3]),
     });
-    expect(res.status).toBe(400);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
+    await expectRefused(res, 321402, 400, 'invalid_request');
   });
 });
 

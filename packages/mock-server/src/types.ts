@@ -12,6 +12,26 @@ export interface MockClient {
 }
 
 /**
+ * How the Token API answers errors: `'twilio'` as Twilio does (HTTP 400 with a Twilio error
+ * object `{ code, message, more_info, status }`), `'oauth'` as RFC 6749 §5.2 says
+ * (`{ error, error_description }`, 401 `invalid_client` for bad credentials).
+ */
+export type TokenErrorFormat = 'twilio' | 'oauth';
+
+/**
+ * What an OAuth client needs to use the mock server: spread it into the options of a
+ * `TokenManager` or of an adapter. Returned by {@link MockServer.clientOptions}.
+ */
+export interface MockClientOptions {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The mock's Token API URL (plain http: accepted for loopback hosts). */
+  readonly tokenUrl: string;
+  /** The mock's host name (e.g. `127.0.0.1` or `[::1]`), so the bearer may be sent to it. */
+  readonly allowedHosts: readonly [string];
+}
+
+/**
  * Options of {@link startMockServer}. Every field is optional.
  *
  * @example
@@ -27,8 +47,13 @@ export interface MockServerOptions {
    * (`clientId` `OQ` + 32 hex, random secret), readable on {@link MockServer.clients}.
    */
   readonly clients?: readonly MockClient[];
-  /** Lifetime of issued tokens (`expires_in`), in seconds. Default `3600`. */
+  /**
+   * Lifetime of issued tokens (`expires_in`), in seconds, from 1 to 2 592 000 (30 days). Default
+   * `3600`. Twilio itself allows 60 s to 30 days; shorter ones are for tests.
+   */
   readonly tokenTtlSeconds?: number;
+  /** Shape of Token API errors. Default `'twilio'`. */
+  readonly tokenErrorFormat?: TokenErrorFormat;
   /**
    * The account SID reported on {@link MockServer.accountSid} for convenience. Default: a random
    * `AC` + 32 hex. The REST API accepts any well-formed account SID, not only this one.
@@ -44,7 +69,7 @@ export interface MockServerOptions {
  * overrides fields of a successful answer that the request did not get.
  *
  * Order of application: `delayMs` first (then the request goes on), then the first of `hang`,
- * `reset`, `body`, `malformed`, `oversized`, `status`; `tokenType` / `expiresIn` only change an
+ * `reset`, `body`, `malformed`, `oversized`, `twilioCode` / `throttledForSeconds`, `status`; `tokenType` / `expiresIn` only change an
  * otherwise successful token response.
  *
  * @example
@@ -54,10 +79,10 @@ export interface MockServerOptions {
  */
 export interface Fault {
   /**
-   * Answer with this HTTP status (200–599): 5xx as a plain HTML error page, 429 as a rate-limit
-   * answer (token endpoint: plain text; REST API: Twilio error JSON), other 4xx as an error JSON
-   * (token endpoint: RFC 6749 `error`; REST API: Twilio `code`/`message`), below 400 an empty body.
-   * With `body`, `malformed` or `oversized` it sets the status of that answer instead (default 200).
+   * Answer with this HTTP status (200–599): 5xx as a plain HTML error page (a proxy's), other 4xx
+   * as a Twilio error object (token endpoint with `tokenErrorFormat: 'oauth'`: RFC 6749 `error`
+   * JSON, and 429 plain text), below 400 an empty body. With `body`, `malformed`, `oversized`,
+   * `twilioCode` or `throttledForSeconds` it sets the status of that answer instead.
    */
   readonly status?: number;
   /** Adds a `Retry-After: <seconds>` header to the faulted answer. */
@@ -81,6 +106,17 @@ export interface Fault {
    * response; `null` leaves the field out.
    */
   readonly expiresIn?: number | string | null;
+  /**
+   * Answers with a Twilio error object `{ code, message, more_info, status }` of this code, at
+   * `status` (default 400, or 429 with `throttledForSeconds`).
+   */
+  readonly twilioCode?: number;
+  /**
+   * Answers with Twilio's throttled error object: `throttled_until` is the server clock plus this
+   * many seconds (ISO 8601), code `twilioCode` (default 20429), status `status` (default 429).
+   * No `Retry-After` unless `retryAfterSeconds` is set too.
+   */
+  readonly throttledForSeconds?: number;
   /** Answers with this raw body (with `status`, default 200). */
   readonly body?: string;
   /** `Content-Type` of a `body` answer. Default `'application/json'`. */
@@ -173,6 +209,16 @@ export interface MockServer extends AsyncDisposable {
   readonly accountSid: string;
   /** The configured or generated clients (never empty, so `clients[0]` is always there). */
   readonly clients: readonly [MockClient, ...MockClient[]];
+  /**
+   * The options an OAuth client (a `TokenManager`, an adapter) needs to use this server:
+   * `{ clientId, clientSecret, tokenUrl, allowedHosts }`, for `client` (default `clients[0]`; any
+   * pair may be given, e.g. a wrong secret). REST API URLs start with {@link apiBaseUrl}.
+   *
+   * @example
+   * const manager = new TokenManager(server.clientOptions());
+   * await manager.fetch(`${server.apiBaseUrl}/2010-04-01/Accounts/${server.accountSid}/Messages.json`);
+   */
+  clientOptions(client?: MockClient): MockClientOptions;
   /** A snapshot of the counters. */
   stats(): MockStats;
   /**

@@ -89,7 +89,10 @@ describe.each(platforms)('TwilioOAuthHealthIndicator on $name', (platform: Platf
     expect(res.json).toMatchObject({
       status: 'error',
       error: {
-        twilio: { status: 'down', message: 'Twilio credentials were rejected (invalid_client)' },
+        twilio: {
+          status: 'down',
+          message: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+        },
       },
     });
     expect(res.text).not.toContain(wrongSecret);

@@ -93,7 +93,8 @@ describe.each(platforms)('TwilioOAuthService on $name', (platform: Platform) => 
       expect(res.json).toEqual({
         statusCode: 502,
         error: 'Bad Gateway',
-        message: 'Twilio credentials were rejected (invalid_client)',
+        message: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+        twilioCode: 322402,
       });
       expect(res.text).not.toContain(wrongSecret);
     }
@@ -149,7 +150,12 @@ describe('TwilioOAuthService rejections', () => {
     expect(error).toBeInstanceOf(BadGatewayException);
     const cause = (error as BadGatewayException).cause;
     expect(cause).toBeInstanceOf(TokenRequestError);
-    expect(cause).toMatchObject({ code: 'invalid_client', status: 401, retryable: false });
+    expect(cause).toMatchObject({
+      code: 'invalid_client',
+      status: 400,
+      twilioCode: 322402,
+      retryable: false,
+    });
     await twilio.onApplicationShutdown();
   });
 

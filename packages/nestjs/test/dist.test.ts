@@ -106,7 +106,7 @@ describe.each(builds)('dist ($format)', (build) => {
     closeAfter.push(moduleRef);
     await expect(moduleRef.get(build.Service).getToken()).rejects.toMatchObject({
       status: 502,
-      message: 'Twilio credentials were rejected (invalid_client)',
+      message: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
     });
   });
 

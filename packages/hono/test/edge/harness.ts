@@ -132,7 +132,7 @@ export function describeEdgeRuntime(
       const body = await response.text();
 
       expect(response.status).toBe(502);
-      expect(body).toBe('Twilio credentials were rejected (invalid_client)');
+      expect(body).toBe('Twilio credentials were rejected (invalid_client, Twilio error 322402)');
       expect(body).not.toContain(BAD.clientSecret);
     });
   });

@@ -1,0 +1,3 @@
+import { packageConfig } from '../../tsdown.base';
+
+export default packageConfig({ entry: ['src/index.ts'], platform: 'neutral' });
