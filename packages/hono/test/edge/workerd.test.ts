@@ -34,8 +34,11 @@ describeEdgeRuntime('workerd (miniflare)', async (bindings) => {
     });
     await mf.ready;
     return {
-      request: async (path) => {
-        const response = await mf.dispatchFetch(`http://edge.test${path}`);
+      request: async (path, init) => {
+        const response = await mf.dispatchFetch(
+          `http://edge.test${path}`,
+          init as Parameters<typeof mf.dispatchFetch>[1],
+        );
         return response as unknown as Response;
       },
       close: async () => {
