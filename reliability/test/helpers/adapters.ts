@@ -165,13 +165,14 @@ async function startExpress({
 }
 
 function startHono({ options, messagesUrl, hooks }: AdapterSetup): RunningAdapter {
+  const middleware = honoTwilioOAuth(options);
   const app = new Hono()
     .use(async (c, next) => {
       await next();
       // Hono's compose turns a thrown error into c.error plus the onError answer.
       if (c.error) hooks.error('hono c.error', c.error);
     })
-    .use(honoTwilioOAuth(options));
+    .use(middleware);
   for (const route of ['token', 'messages', 'send'] as const) {
     const { method, path } = ROUTES[route];
     app.on(method, path, async (c) => {
@@ -189,8 +190,8 @@ function startHono({ options, messagesUrl, hooks }: AdapterSetup): RunningAdapte
       hooks.response('hono', { status: response.status, headers: response.headers, body });
       return { status: response.status, body };
     },
-    // Static options: the middleware owns a manager it offers no way to close.
-    close: async () => {},
+    // Static options: the middleware closes the manager it owns.
+    close: () => middleware.close(),
   };
 }
 
