@@ -15,9 +15,11 @@ const EXPECTED = [
   'fault-matrix',
   'handles',
   'hostile-token',
+  'multi-tenant',
   'options',
   'redis-faults',
   'response-parser',
+  'secret-rotation',
   'soak',
 ];
 
