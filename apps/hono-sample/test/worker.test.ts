@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorker } from '../../../scripts/bundle-worker.mjs';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = { clientId: 'OQworker', clientSecret: 'worker-secret-61d9' };
@@ -74,18 +74,10 @@ describe('src/worker.ts on workerd', () => {
   beforeAll(async () => {
     server = await startMockServer({ clients: [CLIENT] });
     outDir = await mkdtemp(join(tmpdir(), 'hono-sample-worker-'));
-    await build({
+    await bundleWorker({
+      entry: join(appDir, wrangler.top.main ?? 'src/worker.ts'),
+      outDir: outDir,
       cwd: appDir,
-      entry: { worker: join(appDir, wrangler.top.main ?? 'src/worker.ts') },
-      outDir,
-      format: 'esm',
-      platform: 'browser',
-      fixedExtension: true,
-      dts: false,
-      config: false,
-      report: false,
-      logLevel: 'silent',
-      deps: { alwaysBundle: [/./], onlyBundle: false },
     });
   }, 60_000);
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TokenEvent, TokenManagerOptions } from '@twilio-oauth/core';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
+import { bundleWorker } from '../../../scripts/bundle-worker.mjs';
 import type { AdapterSetup, RunningAdapter } from './adapters';
 import { ROUTES } from './routes';
 import type { Drained } from './workerd-worker';
@@ -47,17 +47,9 @@ export class WorkerdHost {
   static async start(bindings: WorkerdBindings): Promise<WorkerdHost> {
     const outDir = await mkdtemp(join(tmpdir(), 'reliability-workerd-'));
     try {
-      await build({
-        entry: { worker: fileURLToPath(new URL('./workerd-worker.ts', import.meta.url)) },
-        outDir,
-        format: 'esm',
-        platform: 'browser',
-        fixedExtension: true,
-        dts: false,
-        config: false,
-        report: false,
-        logLevel: 'silent',
-        deps: { alwaysBundle: [/./], onlyBundle: false },
+      await bundleWorker({
+        entry: fileURLToPath(new URL('./workerd-worker.ts', import.meta.url)),
+        outDir: outDir,
       });
       const mf = new Miniflare({
         modules: true,
