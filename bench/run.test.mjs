@@ -99,15 +99,23 @@ describe('pnpm bench --smoke', () => {
   });
 
   test('frameworks: each app served requests bare and with the adapter, no token request under load', async () => {
-    const { section } = await smoke('frameworks');
+    const { section, results } = await smoke('frameworks');
     expect(section.frameworks.map((f) => f.framework)).toEqual(['express', 'hono', 'nest']);
     for (const f of section.frameworks) {
       positive(f.bareRps);
       positive(f.adapterRps);
       positive(f.ratio);
       positive(f.control.ratio);
+      positive(f.adapterVsNoop.ratio);
+      // The route that uses the handle, against the one awaiting the manager itself.
+      positive(f.token.adapterRps);
+      positive(f.token.adapterVsNoop.ratio);
       expect(f.tokenRequestsUnderLoad).toBe(0);
     }
+    for (const key of ['handleOverDirect', 'adapterOverNoop', 'noopOverBare']) {
+      positive(section.honoInProcess[key]);
+    }
+    expect(results.targets.filter((t) => t.section === 'frameworks')).toHaveLength(8);
   });
 
   test('fleet: 8 requests per lifetime alone, 1 with Redis; a Redis-backed hit stays in memory', async () => {

@@ -126,8 +126,9 @@ describe('node-matrix', () => {
       const manifest = join(root, dir, 'package.json');
       if (!existsSync(manifest)) continue;
       const { scripts = {} } = JSON.parse(readFileSync(manifest, 'utf8'));
-      // bench's tests are timing smoke runs of the benchmark, not behaviour suites.
-      if (!scripts.test || dir === 'bench') continue;
+      // bench's tests are timing smoke runs of the benchmark, docs-test type-checks and runs
+      // the documented snippets: neither is a behaviour suite of the packages.
+      if (!scripts.test || dir === 'bench' || dir === 'docs-test') continue;
       const runner = `node ${'../'.repeat(dir.split('/').length)}scripts/node-matrix.mjs`;
       if (scripts['test:matrix'] !== runner) lacking.push(`${dir}: "test:matrix": "${runner}"`);
     }

@@ -15,14 +15,15 @@ function decorateMethod(target, key, decorators) {
 }
 
 /**
- * A Nest application serving GET /ping ({ ok: true }) and GET /check; with
- * `manager`, it imports TwilioOAuthModule (sharing that manager) and injects
- * TwilioOAuthService into the controller, which /check uses.
+ * A Nest application serving GET /ping ({ ok: true }), GET /token (a cached token's expiry) and
+ * GET /check; with `module`, it imports TwilioOAuthModule (sharing `manager`) and injects
+ * TwilioOAuthService into the controller, which /token and /check use; without, /token awaits
+ * `manager` itself and /check answers null.
  */
-export async function createNestApp(manager) {
+export async function createNestApp(manager, { module = true } = {}) {
   const imports = [];
   let Service;
-  if (manager) {
+  if (module) {
     const nest = await import('@twilio-oauth/nestjs');
     imports.push(nest.TwilioOAuthModule.forRoot({ manager }));
     Service = nest.TwilioOAuthService;
@@ -35,11 +36,15 @@ export async function createNestApp(manager) {
     ping() {
       return { ok: true };
     }
+    async token() {
+      return { expiresAt: (await (this.twilio ?? manager).getToken()).expiresAt };
+    }
     async check() {
       return { expiresAt: this.twilio ? (await this.twilio.getToken()).expiresAt : null };
     }
   }
   decorateMethod(PingController, 'ping', [Get('ping')]);
+  decorateMethod(PingController, 'token', [Get('token')]);
   decorateMethod(PingController, 'check', [Get('check')]);
   if (Service) {
     Inject(Service)(PingController, undefined, 0);

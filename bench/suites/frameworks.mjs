@@ -17,18 +17,21 @@ const FRAMEWORKS = {
   nest: ['bare', 'control', 'adapter'],
 };
 
+/** Paths under load: one that ignores Twilio, one that awaits a cached token. */
+const PATHS = { ping: '/ping', token: '/token' };
+
 /**
- * Frameworks: requests/s of GET /ping on each framework bare and with our
- * adapter installed (manager holding a cached token; the route never calls
- * Twilio), plus a no-op middleware for reference. Servers run in child
- * processes; autocannon here loads them on loopback, one after the other in
- * rotating order, for many short rounds; ratios are medians of per-round ratios.
+ * Frameworks: requests/s of GET /ping (never calls Twilio) and GET /token (a cached
+ * `getToken()`: through the adapter's handle with the adapter, from the manager itself
+ * otherwise) on each framework bare, with a no-op middleware and with our adapter installed.
+ * Servers run in child processes; autocannon here loads them on loopback, one after the other
+ * in rotating order, for many short rounds; ratios are medians of per-round ratios.
  */
 export async function runFrameworks({ smoke, log }) {
   // Many short alternations rather than a few long runs: this VM's CPUs change speed from one
   // moment to the next (other tenants, other work), so runs next to each other see about the
   // same machine, and the median over many rounds discards the bursts.
-  const rounds = smoke ? 2 : 30;
+  const rounds = smoke ? 2 : 24;
   const durationS = smoke ? 0.2 : 0.4;
   const warmupS = smoke ? 0.2 : 1;
   const connections = 32;
@@ -54,21 +57,37 @@ export async function runFrameworks({ smoke, log }) {
           throw new Error(`${framework} adapter /check answered ${check.status}`);
         }
         mock.reset();
-        for (const v of variants) await load(servers[v], warmupS, connections);
-        const runs = Object.fromEntries(variants.map((v) => [v, []]));
+        for (const v of variants) {
+          for (const path of Object.values(PATHS))
+            await load(servers[v], path, warmupS, connections);
+        }
+        const runs = Object.fromEntries(
+          Object.keys(PATHS).map((p) => [p, Object.fromEntries(variants.map((v) => [v, []]))]),
+        );
         for (let r = 0; r < rounds; r++) {
           // Rotating the order: no variant always runs first, or right after another.
           const order = variants.map((_, i) => variants[(i + r) % variants.length]);
           if (r % 2) order.reverse();
-          for (const v of order) runs[v].push(await load(servers[v], durationS, connections));
+          for (const [p, path] of Object.entries(PATHS)) {
+            for (const v of order) {
+              runs[p][v].push(await load(servers[v], path, durationS, connections));
+            }
+          }
         }
+        const versus = (path) => ({
+          ...compare(runs[path], 'adapter', 'bare'),
+          control: compare(runs[path], 'control', 'bare'),
+          // Nest's module installs no middleware: there bare is the no-op baseline.
+          noop: runs[path].noop ? compare(runs[path], 'noop', 'bare') : null,
+          adapterVsNoop: compare(runs[path], 'adapter', runs[path].noop ? 'noop' : 'bare'),
+        });
+        const ping = versus('ping');
         results.push({
           framework,
-          ...compare(runs, 'adapter', 'bare'),
-          control: compare(runs, 'control', 'bare'),
-          ...(runs.noop ? { noop: compare(runs, 'noop', 'bare') } : {}),
-          ...(runs.noop ? { adapterVsNoop: compare(runs, 'adapter', 'noop') } : {}),
-          noopRps: runs.noop ? Math.round(median(runs.noop.map((run) => run.rps))) : null,
+          ...ping,
+          noopRps: runs.ping.noop ? Math.round(median(runs.ping.noop.map((run) => run.rps))) : null,
+          // GET /token: the handle's cached getToken() against the manager's, same variants.
+          token: versus('token'),
           // Under load the adapter must not have asked for a token: it was cached.
           tokenRequestsUnderLoad: mock.stats().tokenRequests,
         });
@@ -80,16 +99,28 @@ export async function runFrameworks({ smoke, log }) {
     const worker = startWorker(SERVER);
     let honoInProcess;
     try {
-      const ns = await worker.call('honoInProcess', {
+      const inProcessRounds = smoke ? 1 : 15;
+      const measured = await worker.call('honoInProcess', {
         target,
-        ...(smoke ? { rounds: 1, timeMs: 50, batch: 20 } : { rounds: 9, timeMs: 300, batch: 100 }),
+        ...(smoke
+          ? { rounds: inProcessRounds, timeMs: 50, batch: 20 }
+          : { rounds: inProcessRounds, timeMs: 300, batch: 100 }),
       });
+      const ns = measured.ns;
       honoInProcess = {
-        rounds: smoke ? 1 : 9,
+        rounds: inProcessRounds,
         bareNs: Math.round(ns.bare),
         noopMiddlewareNs: Math.round(ns.noopMiddleware),
         adapterNs: Math.round(ns.adapter),
+        noopDirectNs: Math.round(ns.noopDirect),
+        adapterDirectNs: Math.round(ns.adapterDirect),
+        adapterHandleNs: Math.round(ns.adapterHandle),
         ratio: round(ns.bare / ns.adapter, 3),
+        handleOverDirect: round(measured.handleOverDirect, 3),
+        handleOverNoopDirect: round(measured.handleOverNoopDirect, 3),
+        adapterOverNoop: round(measured.adapterOverNoop, 3),
+        noopOverBare: round(measured.noopOverBare, 3),
+        roundsNs: measured.roundsNs,
       };
     } finally {
       await worker.close();
@@ -134,10 +165,10 @@ async function startServer(framework, variant, target) {
   }
 }
 
-async function load(server, durationS, connections) {
+async function load(server, path, durationS, connections) {
   const cpuBefore = await server.cpu();
   const result = await autocannon({
-    url: `http://127.0.0.1:${server.port}/ping`,
+    url: `http://127.0.0.1:${server.port}${path}`,
     connections,
     duration: durationS,
     // Sampling every 100 ms (default: every second) lets a run last less than a second.

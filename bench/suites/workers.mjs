@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '@twilio-oauth/mock-server';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
+import { bundleWorker } from '../../scripts/bundle-worker.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 const ISOLATES = 4;
@@ -113,17 +113,9 @@ export async function runWorkers({ smoke, log }) {
 
 async function bundle() {
   const dir = await mkdtemp(join(tmpdir(), 'twilio-oauth-bench-workers-'));
-  await build({
-    entry: { worker: fileURLToPath(new URL('./workers.worker.mjs', import.meta.url)) },
+  await bundleWorker({
+    entry: fileURLToPath(new URL('./workers.worker.mjs', import.meta.url)),
     outDir: dir,
-    format: 'esm',
-    platform: 'browser',
-    fixedExtension: true,
-    dts: false,
-    config: false,
-    report: false,
-    logLevel: 'silent',
-    deps: { alwaysBundle: [/./], onlyBundle: false },
   });
   return dir;
 }

@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tsdown.base';
 
-export default defineConfig({
-  // `pool` is its own entry: only the adapters' per-request options need it.
-  entry: ['src/index.ts', 'src/pool.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  fixedExtension: true,
-  clean: true,
+export default packageConfig({
+  // `pool` and `adapter` are entries of their own: only the adapters need them.
+  entry: ['src/index.ts', 'src/pool.ts', 'src/adapter.ts'],
   platform: 'neutral',
 });

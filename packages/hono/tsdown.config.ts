@@ -1,10 +1,4 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tsdown.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  fixedExtension: true,
-  clean: true,
-  platform: 'neutral',
-});
+// Neutral: the same build runs on Node, Workers, Bun and Deno.
+export default packageConfig({ entry: ['src/index.ts'], platform: 'neutral' });

@@ -1,21 +1,13 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tsdown.base';
 
-export default defineConfig([
-  {
-    entry: ['src/index.ts'],
-    format: ['esm', 'cjs'],
-    dts: true,
-    fixedExtension: true,
-    clean: true,
-    platform: 'node',
-  },
-  {
-    // The CLI is an executable, not an import: ESM only, no types.
+export default [
+  packageConfig({ entry: ['src/index.ts'], platform: 'node' }),
+  // The CLI is an executable, not an import: ESM only, no types, next to the library's files.
+  packageConfig({
     entry: ['src/cli.ts'],
+    platform: 'node',
     format: ['esm'],
     dts: false,
-    fixedExtension: true,
     clean: false,
-    platform: 'node',
-  },
-]);
+  }),
+];

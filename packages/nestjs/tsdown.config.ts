@@ -1,11 +1,7 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tsdown.base';
 
-export default defineConfig({
+export default packageConfig({
   // `terminus` is its own entry so the main one never imports the optional @nestjs/terminus peer.
   entry: ['src/index.ts', 'src/terminus.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  fixedExtension: true,
-  clean: true,
   platform: 'node',
 });

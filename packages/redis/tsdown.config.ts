@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsdown';
+import { packageConfig } from '../../tsdown.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  fixedExtension: true,
-  clean: true,
-  platform: 'node',
-});
+export default packageConfig({ entry: ['src/index.ts'], platform: 'node' });

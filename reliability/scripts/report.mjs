@@ -15,9 +15,11 @@ const EXPECTED = [
   'fault-matrix',
   'handles',
   'hostile-token',
+  'multi-tenant',
   'options',
   'redis-faults',
   'response-parser',
+  'secret-rotation',
   'soak',
 ];
 
@@ -55,7 +57,8 @@ const out = [
   '`pnpm --filter reliability report`, which runs the suite and then',
   '`reliability/scripts/report.mjs`. Every row states what the tests asserted, end to end,',
   'over real HTTP on loopback (the mock Twilio server), real Express 5, Hono and NestJS',
-  'applications and a real Redis. Rows marked **open bug** come from tests written as they',
+  'applications, the Hono application as a Worker in workerd (miniflare), and a real Redis.',
+  'Rows marked **open bug** come from tests written as they',
   'should pass and kept as `it.fails` until the bug is fixed.',
   '',
 ];

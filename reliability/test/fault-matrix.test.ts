@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADAPTERS,
   type AdapterName,
+  type AdapterSetup,
   type Call,
   type Route,
   type RunningAdapter,
@@ -19,6 +20,7 @@ import { LeakCapture } from './helpers/capture';
 import { CLIENT_ID, CLIENT_SECRET, messagesUrl, SECRET_FORMS, startMock } from './helpers/mock';
 import { type Arrival, type RecordingFetch, recordingFetch } from './helpers/recording-fetch';
 import { type ResultRow, section, writeResults } from './helpers/results';
+import { WorkerdHost } from './helpers/workerd';
 
 /** Concurrent callers per burst. */
 const BURST = 5;
@@ -28,17 +30,22 @@ const MAX_ATTEMPTS = 3;
 const MAX_RETRY_AFTER_MS = 100;
 const HOUR_MS = 3_600_000;
 
-const ADAPTER_LABEL: Record<AdapterName, string> = {
+/** The adapters, plus the Hono app run as a Worker in workerd (miniflare). */
+type Runner = AdapterName | 'workerd';
+const RUNNERS: readonly Runner[] = [...ADAPTERS, 'workerd'];
+
+const ADAPTER_LABEL: Record<Runner, string> = {
   core: 'core',
   express: 'Express',
   hono: 'Hono',
   nestjs: 'NestJS',
+  workerd: 'Hono on workerd',
 };
 
 const tokenFaults = section(
   10,
   'Token API faults, cold start',
-  `A manager with no token; ${BURST} concurrent callers (one gated burst) through the core's \`getToken()\` and the \`GET /token\` route of each adapter (Express 5, Hono, NestJS on Express). Retries: ${MAX_ATTEMPTS} attempts, no backoff delay, \`Retry-After\` honoured up to ${MAX_RETRY_AFTER_MS} ms; timeout ${TIMEOUT_MS} ms per attempt. "Token requests" counts requests that reached the mock for the whole burst, identical for every adapter. "Recovery": the fault is cleared and one more call is made, with no restart or manual step.`,
+  `A manager with no token; ${BURST} concurrent callers (one gated burst) through the core's \`getToken()\` and the \`GET /token\` route of each adapter (Express 5, Hono, NestJS on Express, and the Hono app as a Worker in workerd through miniflare, with options from its bindings, one isolate for the whole matrix and a manager of its own per scenario). Retries: ${MAX_ATTEMPTS} attempts, no backoff delay, \`Retry-After\` honoured up to ${MAX_RETRY_AFTER_MS} ms; timeout ${TIMEOUT_MS} ms per attempt. "Token requests" counts requests that reached the mock for the whole burst, identical for every adapter. "Recovery": the fault is cleared and one more call is made, with no restart or manual step.`,
 );
 const warmFaults = section(
   20,
@@ -58,6 +65,7 @@ const leakSection = section(
 
 let mock: MockServer;
 let recorder: RecordingFetch;
+let workerd: WorkerdHost;
 const capture = new LeakCapture();
 let clock = Date.parse('2030-01-01T00:00:00Z');
 
@@ -65,11 +73,18 @@ beforeAll(async () => {
   mock = await startMock();
   mock.setClock(() => clock);
   recorder = recordingFetch(mock.tokenUrl);
+  workerd = await WorkerdHost.start({
+    CLIENT_ID,
+    CLIENT_SECRET,
+    TOKEN_URL: mock.tokenUrl,
+    MESSAGES_URL: messagesUrl(mock),
+  });
   capture.install();
-});
+}, 60_000);
 
 afterAll(async () => {
   capture.uninstall();
+  await workerd?.close();
   await mock?.close();
   writeResults('fault-matrix', [tokenFaults, warmFaults, apiFaults, leakSection]);
 });
@@ -82,10 +97,10 @@ let eventWaiters: { type: TokenEvent['type']; resolve: () => void }[] = [];
 const nextEvent = (type: TokenEvent['type']) =>
   new Promise<void>((resolve) => eventWaiters.push({ type, resolve: () => setImmediate(resolve) }));
 
-function start(adapter: AdapterName): Promise<RunningAdapter> {
+function start(adapter: Runner): Promise<RunningAdapter> {
   events = [];
   eventWaiters = [];
-  return startAdapter(adapter, {
+  const setup: AdapterSetup = {
     messagesUrl: messagesUrl(mock),
     options: {
       clientId: CLIENT_ID,
@@ -108,11 +123,14 @@ function start(adapter: AdapterName): Promise<RunningAdapter> {
       error: (where, error) => capture.error(`${adapter} ${where}`, error),
       response: (where, answer) => capture.response(where, answer),
     },
-  });
+  };
+  return adapter === 'workerd'
+    ? Promise.resolve(workerd.adapter(setup))
+    : startAdapter(adapter, setup);
 }
 
 interface Observed {
-  readonly adapter: AdapterName;
+  readonly adapter: Runner;
   readonly calls: readonly Call[];
   readonly elapsedMs: number;
   readonly tokenRequests: number;
@@ -128,12 +146,14 @@ interface Observed {
  */
 async function burst(app: RunningAdapter, route: Route, arrival: Arrival = 'handler') {
   recorder.gate.expect(BURST, arrival);
+  await app.expectBurst?.(BURST, arrival);
   const started = performance.now();
   try {
     const calls = await Promise.all(Array.from({ length: BURST }, () => app.call(route)));
     return { calls, elapsedMs: performance.now() - started };
   } finally {
     recorder.gate.clear();
+    await app.clearBurst?.();
   }
 }
 
@@ -381,7 +401,7 @@ const coldScenarios: readonly ColdScenario[] = [
   },
 ];
 
-async function runCold(adapter: AdapterName, scenario: ColdScenario): Promise<Observed> {
+async function runCold(adapter: Runner, scenario: ColdScenario): Promise<Observed> {
   mock.reset();
   const app = await start(adapter);
   try {
@@ -443,7 +463,7 @@ describe('Token API faults, cold start, through every adapter', () => {
   for (const scenario of coldScenarios) {
     it(scenario.fault, async () => {
       const observed: Observed[] = [];
-      for (const adapter of ADAPTERS) observed.push(await runCold(adapter, scenario));
+      for (const adapter of RUNNERS) observed.push(await runCold(adapter, scenario));
       for (const o of observed) expectCold(scenario, o);
 
       const core = observed.find((o) => o.adapter === 'core');
@@ -470,8 +490,8 @@ describe('Token API faults, cold start, through every adapter', () => {
 
   it('`expires_in: 315360000` (10 years): accepted, and the dead token is replaced on the first 401', async () => {
     const tenYears = 315_360_000;
-    const observed: { adapter: AdapterName; expiresAt: number; renewals: number }[] = [];
-    for (const adapter of ADAPTERS) {
+    const observed: { adapter: Runner; expiresAt: number; renewals: number }[] = [];
+    for (const adapter of RUNNERS) {
       mock.reset();
       const sentAt = clock;
       const app = await start(adapter);
@@ -566,7 +586,7 @@ const warmScenarios: readonly WarmScenario[] = [
     tokenRequests: 3,
     refreshEnds: 'token.refresh_failed',
     callersText:
-      'core: `server_error` (HTTP 503, 3 attempts, retryable) · Express 503 · Hono 503 · NestJS 503',
+      'core: `server_error` (HTTP 503, 3 attempts, retryable) · Express 503 · Hono 503 · NestJS 503 · Hono on workerd 503',
     recoveryText: 'next call 200 (1 request)',
   },
 ];
@@ -574,7 +594,7 @@ const warmScenarios: readonly WarmScenario[] = [
 describe('Token API faults while a token is held', () => {
   for (const scenario of warmScenarios) {
     it(scenario.fault, async () => {
-      for (const adapter of ADAPTERS) {
+      for (const adapter of RUNNERS) {
         mock.reset();
         const app = await start(adapter);
         try {
@@ -584,6 +604,7 @@ describe('Token API faults while a token is held', () => {
           mock.setFaults(scenario.faults);
           const refreshed = nextEvent(scenario.refreshEnds);
           const { calls, elapsedMs } = await burst(app, 'token');
+          await app.settle?.();
           await refreshed;
           const where = `${adapter}: ${scenario.fault}`;
           for (const call of calls) {
@@ -608,6 +629,7 @@ describe('Token API faults while a token is held', () => {
           const faulted = tokenRequests();
           const issued = nextEvent('token.issued');
           const recovery = await app.call('token');
+          await app.settle?.();
           await issued;
           expect(recovery.status, `${where}, after the fault cleared`).toBe(200);
           expect(tokenRequests() - faulted, `${where}, after the fault cleared`).toBe(1);
@@ -688,14 +710,14 @@ const apiScenarios: readonly ApiScenario[] = [
     recoveryStatus: 200,
     recoveryRequests: 0,
     callersText:
-      "core: `fetch()` rejects with undici's `TypeError: fetch failed` (not a token failure) · Express 500 · Hono 500 · NestJS 500",
+      "core: `fetch()` rejects with undici's `TypeError: fetch failed` (not a token failure) · Express 500 · Hono 500 · NestJS 500 · Hono on workerd 500",
   },
 ];
 
 describe('Messages API faults', () => {
   for (const scenario of apiScenarios) {
     it(scenario.fault, async () => {
-      for (const adapter of ADAPTERS) {
+      for (const adapter of RUNNERS) {
         mock.reset();
         const app = await start(adapter);
         try {
@@ -768,7 +790,7 @@ describe('leaks across the whole matrix', () => {
   it('the client secret and every issued token appear nowhere', async () => {
     capture.uninstall();
     await recorder.flush();
-    const tokens = [...recorder.tokens];
+    const tokens = [...recorder.tokens, ...workerd.tokens];
     // Each adapter obtained tokens in every section, and something of each kind was captured.
     expect(tokens.length).toBeGreaterThan(50);
     expect(capture.counts.errors).toBeGreaterThan(100);

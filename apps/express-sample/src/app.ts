@@ -1,3 +1,9 @@
+// The README's simplest use of the adapter is one line:
+//
+//   app.use(twilioOAuth({ clientId: TWILIO_CLIENT_ID, clientSecret: TWILIO_CLIENT_SECRET }));
+//
+// This sample creates its TokenManager itself and shares it as `{ manager }`, because
+// GET /token-info reports the manager's state and shutdown closes it.
 import { type RetryOptions, TokenManager } from '@twilio-oauth/core';
 import { twilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';

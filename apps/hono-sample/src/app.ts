@@ -1,3 +1,10 @@
+// The README's simplest use of the adapter is one line:
+//
+//   new Hono().use(twilioOAuth({ clientId: TWILIO_CLIENT_ID, clientSecret: TWILIO_CLIENT_SECRET }));
+//
+// This Node app creates its TokenManager itself and shares it as `{ manager }`, because
+// GET /token-info reports the manager's state and shutdown closes it. The Worker
+// (`worker.ts`) computes the options per request from its bindings instead.
 import { TokenManager, type TokenManagerOptions, twilioOAuth } from '@twilio-oauth/hono';
 import { Hono } from 'hono';
 import { sampleErrorHandler, sampleRoutes } from './routes';

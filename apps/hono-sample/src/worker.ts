@@ -36,9 +36,9 @@ const credentialsFromBindings = (c: Context<WorkerEnv>): TokenManagerOptions => 
   store: durableObjectStore(c.env.TWILIO_TOKENS),
 });
 
-// The managers live in the adapter's per-isolate pool, so `/token-info` reports the
-// token's expiry but not its freshness state here (the Node app, which owns its
-// manager, does).
+// The managers live in the middleware's pool (one per isolate: the middleware is
+// created once, here), so `/token-info` reports the token's expiry but not its
+// freshness state here (the Node app, which owns its manager, does).
 const settingsFromBindings = (c: Context<WorkerEnv>): RouteSettings => ({
   accountSid: c.env.TWILIO_ACCOUNT_SID,
   apiBaseUrl: apiBaseUrl(c.env),

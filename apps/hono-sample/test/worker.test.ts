@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorker } from '../../../scripts/bundle-worker.mjs';
 
 const appDir = fileURLToPath(new URL('..', import.meta.url));
 const CLIENT = { clientId: 'OQworker', clientSecret: 'worker-secret-61d9' };
@@ -74,18 +74,10 @@ describe('src/worker.ts on workerd', () => {
   beforeAll(async () => {
     server = await startMockServer({ clients: [CLIENT] });
     outDir = await mkdtemp(join(tmpdir(), 'hono-sample-worker-'));
-    await build({
+    await bundleWorker({
+      entry: join(appDir, wrangler.top.main ?? 'src/worker.ts'),
+      outDir: outDir,
       cwd: appDir,
-      entry: { worker: join(appDir, wrangler.top.main ?? 'src/worker.ts') },
-      outDir,
-      format: 'esm',
-      platform: 'browser',
-      fixedExtension: true,
-      dts: false,
-      config: false,
-      report: false,
-      logLevel: 'silent',
-      deps: { alwaysBundle: [/./], onlyBundle: false },
     });
   }, 60_000);
 
@@ -136,6 +128,50 @@ describe('src/worker.ts on workerd', () => {
     await Promise.all(listed.map((r) => r.arrayBuffer()));
     expect(server.stats().tokenRequests).toBe(1);
     expect(server.messages().map((m) => m.body)).toEqual(['From a Worker']);
+
+    // The API stops accepting the token (revoked): a later request renews it, once for a burst.
+    server.revokeTokens();
+    const renewed = await Promise.all(
+      Array.from({ length: 10 }, () => mf.dispatchFetch('http://worker.test/messages')),
+    );
+    expect(renewed.map((r) => r.status)).toEqual(Array(10).fill(200));
+    await Promise.all(renewed.map((r) => r.arrayBuffer()));
+    expect(server.stats().tokenRequests).toBe(2);
+  });
+
+  it('renews an expired token in a later request of the isolate', async () => {
+    const mf = await startWorker(CLIENT.clientSecret);
+    const tokenRequests = () => server.stats().byClient[CLIENT.clientId]?.tokenRequests ?? 0;
+    const before = tokenRequests();
+
+    // workerd's clock cannot be moved from outside: the token endpoint answers
+    // `expires_in: 0.001` instead, so the token is expired by the next request.
+    server.setFaults({ token: { expiresIn: 0.001, times: 1 } });
+    const first = await mf.dispatchFetch('http://worker.test/token-info');
+    expect(first.status).toBe(200);
+    const { expiresAt: shortLived } = (await first.json()) as { expiresAt: string };
+    expect(tokenRequests()).toBe(before + 1);
+
+    const renewed = await Promise.all(
+      Array.from({ length: 5 }, () => mf.dispatchFetch('http://worker.test/token-info')),
+    );
+    expect(renewed.map((r) => r.status)).toEqual(Array(5).fill(200));
+    const expiries = new Set(
+      await Promise.all(
+        renewed.map(async (r) => ((await r.json()) as { expiresAt: string }).expiresAt),
+      ),
+    );
+    expect(expiries.size).toBe(1);
+    // The renewed token lives the mock's hour.
+    expect(Date.parse([...expiries][0] as string) - Date.parse(shortLived)).toBeGreaterThan(
+      3_000_000,
+    );
+    expect(tokenRequests()).toBe(before + 2);
+
+    const listed = await mf.dispatchFetch('http://worker.test/messages');
+    expect(listed.status).toBe(200);
+    await listed.arrayBuffer();
+    expect(tokenRequests()).toBe(before + 2);
   });
 
   it('answers 502 JSON without the secret when the secret binding is wrong', async () => {

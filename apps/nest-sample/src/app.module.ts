@@ -1,46 +1,34 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
-import { TwilioOAuthModule, type TwilioOAuthModuleOptions } from '@twilio-oauth/nestjs';
-import type { AppConfig, TwilioSettings } from './config.js';
+import { TwilioOAuthModule } from '@twilio-oauth/nestjs';
+import { apiBaseUrl } from './config.js';
 import { HealthController } from './health.controller.js';
 import { JsonErrorFilter } from './json-error.filter.js';
 import { MessagesController } from './messages.controller.js';
 import { TokenInfoController } from './token-info.controller.js';
 
-/** Module options from the settings: the bearer may go to Twilio and to the configured API host. */
-export function twilioOAuthOptions(twilio: TwilioSettings): TwilioOAuthModuleOptions {
-  return {
-    clientId: twilio.clientId,
-    clientSecret: twilio.clientSecret,
-    tokenUrl: twilio.tokenUrl,
-    allowedHosts: [new URL(twilio.apiBaseUrl).hostname, '*.twilio.com'],
-  };
-}
-
-@Module({})
-export class AppModule {
-  /** The whole app, configured from `twilio` through `@nestjs/config`. */
-  static forRoot(twilio: TwilioSettings): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        ConfigModule.forRoot({
-          isGlobal: true,
-          ignoreEnvFile: true,
-          // Everything comes from `twilio` (read from the environment by config.ts, or the mock's).
-          skipProcessEnv: true,
-          load: [(): AppConfig => ({ twilio })],
-        }),
-        TwilioOAuthModule.forRootAsync({
-          imports: [ConfigModule],
-          inject: [ConfigService],
-          useFactory: (config: ConfigService<AppConfig, true>) =>
-            twilioOAuthOptions(config.get('twilio', { infer: true })),
-        }),
-      ],
-      controllers: [HealthController, TokenInfoController, MessagesController],
-      providers: [{ provide: APP_FILTER, useClass: JsonErrorFilter }],
-    };
-  }
-}
+/**
+ * The whole app. Settings come from the environment through `@nestjs/config`, as in the
+ * README: `TWILIO_CLIENT_ID`, `TWILIO_CLIENT_SECRET`, `TWILIO_ACCOUNT_SID`, and optionally
+ * `TWILIO_TOKEN_URL` and `TWILIO_API_BASE_URL` (a mock server's, say).
+ */
+@Module({
+  imports: [
+    ConfigModule.forRoot(),
+    TwilioOAuthModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        clientId: config.getOrThrow('TWILIO_CLIENT_ID'),
+        clientSecret: config.getOrThrow('TWILIO_CLIENT_SECRET'),
+        tokenUrl: config.get('TWILIO_TOKEN_URL'),
+        // The bearer may go to Twilio and to the configured API host.
+        allowedHosts: [new URL(apiBaseUrl(config)).hostname, '*.twilio.com'],
+      }),
+    }),
+  ],
+  controllers: [HealthController, TokenInfoController, MessagesController],
+  providers: [{ provide: APP_FILTER, useClass: JsonErrorFilter }],
+})
+export class AppModule {}

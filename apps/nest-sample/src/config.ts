@@ -1,3 +1,5 @@
+import type { ConfigService } from '@nestjs/config';
+
 /** What the sample reads from its environment. */
 export interface SampleConfig {
   /** Both set, or both absent (then the sample starts the Twilio mock server itself). */
@@ -15,7 +17,7 @@ export interface SampleConfig {
   readonly host: string;
 }
 
-/** The Twilio settings the Nest application is built from (what `@nestjs/config` serves). */
+/** The Twilio settings the Nest application runs with. */
 export interface TwilioSettings {
   readonly clientId: string;
   readonly clientSecret: string;
@@ -24,10 +26,18 @@ export interface TwilioSettings {
   readonly apiBaseUrl: string;
 }
 
-/** The `@nestjs/config` shape of the app: one `twilio` namespace. */
-export interface AppConfig {
-  readonly twilio: TwilioSettings;
-}
+/** The settings as the environment variables `AppModule` reads through `ConfigService`. */
+export const twilioEnv = (twilio: TwilioSettings): Record<string, string> => ({
+  TWILIO_CLIENT_ID: twilio.clientId,
+  TWILIO_CLIENT_SECRET: twilio.clientSecret,
+  TWILIO_ACCOUNT_SID: twilio.accountSid,
+  TWILIO_TOKEN_URL: twilio.tokenUrl,
+  TWILIO_API_BASE_URL: twilio.apiBaseUrl,
+});
+
+/** `TWILIO_API_BASE_URL` as the app reads it: default Twilio's, without a trailing slash. */
+export const apiBaseUrl = (config: ConfigService): string =>
+  config.get<string>('TWILIO_API_BASE_URL', DEFAULT_API_BASE_URL).replace(/\/+$/, '');
 
 export const DEFAULT_PORT = 3003;
 const DEFAULT_TOKEN_URL = 'https://oauth.twilio.com/v2/token';

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TwilioOAuthService } from '@twilio-oauth/nestjs';
-import type { AppConfig } from './config.js';
+import { apiBaseUrl } from './config.js';
 
 /** The part of the platform's response object this controller uses (Express and Fastify). */
 interface StatusSetter {
@@ -14,10 +14,10 @@ export class MessagesController {
 
   constructor(
     private readonly twilio: TwilioOAuthService,
-    config: ConfigService<AppConfig, true>,
+    config: ConfigService,
   ) {
-    const { apiBaseUrl, accountSid } = config.get('twilio', { infer: true });
-    this.url = `${apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(accountSid)}/Messages.json`;
+    const accountSid = encodeURIComponent(config.getOrThrow<string>('TWILIO_ACCOUNT_SID'));
+    this.url = `${apiBaseUrl(config)}/2010-04-01/Accounts/${accountSid}/Messages.json`;
   }
 
   /** Twilio's message list, passed through with its status. */

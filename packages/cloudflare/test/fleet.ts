@@ -4,24 +4,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MockServer } from '@twilio-oauth/mock-server';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
+import { bundleWorker as bundle } from '../../../scripts/bundle-worker.mjs';
 
 export const CLIENT = { clientId: 'OQfleet', clientSecret: 'fleet-secret-3c91f0' };
 
 /** Bundles test/fixtures/worker.mjs (hono, the built adapter and this package) into one module. */
 export async function bundleWorker(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'twilio-oauth-cloudflare-'));
-  await build({
-    entry: { worker: fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url)) },
+  await bundle({
+    entry: fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url)),
     outDir: dir,
-    format: 'esm',
-    platform: 'browser',
-    fixedExtension: true,
-    dts: false,
-    config: false,
-    report: false,
-    logLevel: 'silent',
-    deps: { alwaysBundle: [/./], onlyBundle: false },
   });
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }

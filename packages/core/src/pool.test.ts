@@ -53,6 +53,22 @@ describe('TokenManagerPool', () => {
     expect(pool.get(options('one', { clientSecret: 'rotated-secret', timeoutMs: 500 }))).toBe(c);
   });
 
+  it('reads retry settings the way the manager does: key order and an empty retry change nothing', () => {
+    const a = pool.get(options('one', { retry: { maxAttempts: 2, baseDelayMs: 10 } }));
+    expect(pool.get(options('one', { retry: { baseDelayMs: 10, maxAttempts: 2 } }))).toBe(a);
+    const b = pool.get(options('two'));
+    expect(pool.get(options('two', { retry: {} }))).toBe(b);
+    expect(pool.get(options('two', { retry: { maxAttempts: undefined } }))).toBe(b);
+    expect(pool.get(options('two', { retry: { maxAttempts: 2 } }))).not.toBe(b);
+  });
+
+  it('counts every data option, the newer ones too', () => {
+    const a = pool.get(options('one'));
+    const b = pool.get(options('one', { maxWaitMs: 1_000 }));
+    expect(b).not.toBe(a);
+    expect(pool.get(options('one', { maxWaitMs: 1_000, failFastMs: 100 }))).not.toBe(b);
+  });
+
   it('drops the least recently used manager beyond maxManagers, leaving it usable', async () => {
     const one = pool.get(options('one'));
     const two = pool.get(options('two'));

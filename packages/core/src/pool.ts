@@ -1,13 +1,38 @@
 import { DEFAULTS } from './defaults';
 import { checkNumber, credentialKey, DEFAULT_TOKEN_URL } from './options';
 import { TokenManager } from './token-manager';
-import type { TokenManagerOptions, TokenStore } from './types';
+import type { RetryOptions, TokenManagerOptions, TokenStore } from './types';
 
 interface Held {
   readonly manager: TokenManager;
   /** Every data option, secret included; only ever compared, never shown. */
   readonly fingerprint: string;
   readonly store: TokenStore | undefined;
+}
+
+/**
+ * The data options only, in a fixed order (secret included; only ever compared, never
+ * shown): other fields (a request, say) and functions don't make a credential different.
+ * `retry` is read field by field, as the manager reads it, so that neither the order of
+ * its keys nor `retry: {}` instead of no `retry` replaces a manager.
+ */
+function fingerprintOf(o: TokenManagerOptions): string {
+  const retry: RetryOptions = Object(o.retry);
+  return JSON.stringify([
+    o.clientSecret,
+    o.clientAuthMethod,
+    o.timeoutMs,
+    retry.maxAttempts,
+    retry.baseDelayMs,
+    retry.maxDelayMs,
+    retry.maxRetryAfterMs,
+    o.expiryBufferSeconds,
+    o.refreshAheadSeconds,
+    o.allowedHosts,
+    o.lockWaitMs,
+    o.maxWaitMs,
+    o.failFastMs,
+  ]);
 }
 
 /**
@@ -18,8 +43,8 @@ interface Held {
  * dropped when `maxManagers` is exceeded. A replaced or dropped manager is not
  * closed: requests still using it finish normally, and an idle manager holds
  * nothing (no timer, no socket) that would need closing. Functions (`fetch`,
- * `now`, `onEvent`) are taken from the options that created the manager and do
- * not cause a replacement.
+ * `now`, `onEvent`, a `clientSecret` function) are taken from the options that
+ * created the manager and do not cause a replacement.
  *
  * @example
  * const pool = new TokenManagerPool({ maxManagers: 50 });
@@ -58,18 +83,7 @@ export class TokenManagerPool {
     try {
       const o = Object(options) as TokenManagerOptions;
       key = credentialKey(o.tokenUrl ?? DEFAULT_TOKEN_URL, o.clientId, o.scope);
-      // The data options only (secret included; only ever compared, never shown): other
-      // fields (a request, say) and functions don't make a credential different.
-      fingerprint = JSON.stringify([
-        o.clientSecret,
-        o.clientAuthMethod,
-        o.timeoutMs,
-        o.retry,
-        o.expiryBufferSeconds,
-        o.refreshAheadSeconds,
-        o.allowedHosts,
-        o.lockWaitMs,
-      ]);
+      fingerprint = fingerprintOf(o);
     } catch {
       // Values no valid options hold (a Symbol, a BigInt, a cycle): the manager says which.
       return new TokenManager(options);

@@ -1,6 +1,6 @@
 // Keeps the main entry (what an app importing TokenManager pays) small and free of
 // runtime imports: the core is meant for edge runtimes too, where every kilobyte is
-// paid at cold start. The adapters' `./pool` entry is measured on its own.
+// paid at cold start. The adapters' `./pool` and `./adapter` entries are measured on their own.
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'rolldown';
@@ -45,5 +45,20 @@ describe('bundle', () => {
     const [main = 0, pool = 0] = sizes;
     console.info(`core pool entry: ${pool} B gzipped (main ${main} B)`);
     expect(pool).toBeLessThan(LIMIT_BYTES);
+  }, 30_000);
+
+  it('the adapter entry adds under 2 KiB to what the main entry holds', async () => {
+    const result = await build({
+      input: fileURLToPath(new URL('../src/adapter.ts', import.meta.url)),
+      platform: 'neutral',
+      write: false,
+      logLevel: 'silent',
+      // What an adapter pays beyond the main entry, which it imports anyway.
+      external: [/token-manager|errors/],
+      output: { format: 'esm', minify: true },
+    });
+    const gzipped = gzipSync(result.output[0]?.code ?? '').byteLength;
+    console.info(`core adapter entry: ${gzipped} B gzipped beyond the main entry`);
+    expect(gzipped).toBeLessThan(2 * 1024);
   }, 30_000);
 });

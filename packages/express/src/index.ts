@@ -3,7 +3,7 @@ export { TwilioOAuthHttpError, twilioOAuthErrorHandler } from './errors';
 export { twilioOAuth } from './middleware';
 export type {
   TwilioOAuthConfig,
-  TwilioOAuthManagerOptions,
   TwilioOAuthMiddleware,
   TwilioOAuthOptionsFactory,
+  TwilioOAuthSharedManagerOptions,
 } from './types';

@@ -1,6 +1,5 @@
-import { InvalidOptionsError, type TokenHandle, TokenManager } from '@twilio-oauth/core';
-import { TokenManagerPool } from '@twilio-oauth/core/pool';
-import type { RequestHandler } from 'express';
+import { createTokenHandle, managerSource } from '@twilio-oauth/core/adapter';
+import type { Request, RequestHandler } from 'express';
 import { toHttpError } from './errors';
 import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
 
@@ -31,69 +30,22 @@ import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
  * });
  */
 export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
-  if (typeof config === 'function') {
-    const pool = new TokenManagerPool();
-    // The options function runs on first use only, once per request.
-    return withClose(
-      (req, _res, next) => {
-        let manager: TokenManager | undefined;
-        req.twilio = createHandle(() => {
-          manager ??= pool.get(config(req));
-          return manager;
-        });
-        next();
-      },
-      () => pool.close(),
-    );
-  }
-  if (typeof config !== 'object' || config === null) {
-    throw new InvalidOptionsError(
-      'options',
-      'must be TokenManager options, { manager } or a function',
-    );
-  }
-  const owned = !('manager' in config);
-  const manager = 'manager' in config ? sharedManager(config) : new TokenManager(config);
-  // Nothing per request to remember: every request shares one handle.
-  const handle = createHandle(() => manager);
-  return withClose(
-    (req, _res, next) => {
+  const source = managerSource<Request>(config);
+  const { manager } = source;
+  let handler: RequestHandler;
+  if (manager) {
+    // Nothing per request to remember: every request shares one handle.
+    const handle = createTokenHandle(() => manager, toHttpError);
+    handler = (req, _res, next) => {
       req.twilio = handle;
       next();
-    },
-    () => (owned ? manager.close() : Promise.resolve()),
-  );
-}
-
-function sharedManager(config: { manager?: unknown }): TokenManager {
-  const { manager } = config;
-  if (Object.keys(config).length !== 1) {
-    throw new InvalidOptionsError('manager', 'cannot be combined with TokenManager options');
+    };
+  } else {
+    // The options function runs on first use only, once per request.
+    handler = (req, _res, next) => {
+      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError);
+      next();
+    };
   }
-  // Duck-typed so that a manager from the other module format (ESM/CJS) is accepted.
-  const candidate = manager as Partial<TokenManager> | null | undefined;
-  if (typeof candidate?.getToken !== 'function' || typeof candidate.fetch !== 'function') {
-    throw new InvalidOptionsError('manager', 'must be a TokenManager');
-  }
-  return manager as TokenManager;
-}
-
-// Arrow members so that `const { fetch } = req.twilio` keeps working.
-function createHandle(resolve: () => TokenManager): TokenHandle {
-  const call = async <T>(use: (manager: TokenManager) => Promise<T>): Promise<T> => {
-    try {
-      return await use(resolve());
-    } catch (error) {
-      throw toHttpError(error);
-    }
-  };
-  return {
-    getToken: (options) => call((m) => m.getToken(options)),
-    getAuthorizationHeader: () => call((m) => m.getAuthorizationHeader()),
-    fetch: (input, init) => call((m) => m.fetch(input, init)),
-  };
-}
-
-function withClose(handler: RequestHandler, close: () => Promise<void>): TwilioOAuthMiddleware {
-  return Object.assign(handler, { close });
+  return Object.assign(handler, { close: source.close });
 }

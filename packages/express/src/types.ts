@@ -1,4 +1,9 @@
-import type { TokenHandle, TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
+import type { TokenHandle } from '@twilio-oauth/core';
+import type {
+  AdapterConfig,
+  OptionsFactory,
+  SharedManagerOptions,
+} from '@twilio-oauth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 
 declare global {
@@ -21,10 +26,7 @@ declare global {
  * Shares a `TokenManager` you created yourself, e.g. one backed by a Redis store
  * or also used outside HTTP requests. The middleware never closes it.
  */
-export interface TwilioOAuthManagerOptions {
-  /** The manager every request's `req.twilio` delegates to. */
-  manager: TokenManager;
-}
+export type TwilioOAuthSharedManagerOptions = SharedManagerOptions;
 
 /**
  * Computes the manager options for a request, e.g. per-tenant credentials picked
@@ -34,13 +36,10 @@ export interface TwilioOAuthManagerOptions {
  * recently used are dropped). Return stable values (no new `fetch` or `store` per
  * call): options that differ for the same credential key replace its manager.
  */
-export type TwilioOAuthOptionsFactory = (req: Request) => TokenManagerOptions;
+export type TwilioOAuthOptionsFactory = OptionsFactory<Request>;
 
 /** Everything {@link twilioOAuth} accepts. */
-export type TwilioOAuthConfig =
-  | TokenManagerOptions
-  | TwilioOAuthManagerOptions
-  | TwilioOAuthOptionsFactory;
+export type TwilioOAuthConfig = AdapterConfig<Request>;
 
 /** The middleware returned by {@link twilioOAuth}: an Express `RequestHandler` with a `close()`. */
 export interface TwilioOAuthMiddleware extends RequestHandler {

@@ -20,7 +20,8 @@ export type {
   TwilioHandle,
   TwilioOAuthConfig,
   TwilioOAuthEnv,
-  TwilioOAuthManagerOptions,
+  TwilioOAuthMiddleware,
   TwilioOAuthOptionsFactory,
+  TwilioOAuthSharedManagerOptions,
   TwilioOAuthVariables,
 } from './types';

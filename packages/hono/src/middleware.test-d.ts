@@ -64,6 +64,10 @@ describe('twilioOAuth()', () => {
     expectTypeOf(twilioOAuth({ manager })).toExtend<MiddlewareHandler>();
   });
 
+  it('has close()', () => {
+    expectTypeOf(twilioOAuth(options).close).toEqualTypeOf<() => Promise<void>>();
+  });
+
   it('rejects what is not options', () => {
     // @ts-expect-error clientSecret is required
     twilioOAuth({ clientId: 'OQ1' });

@@ -211,6 +211,23 @@ describe('twilioOAuth(options)', () => {
     expect(errors.at(-1)).toMatchObject({ name: 'HostNotAllowedError', host: 'example.com' });
   });
 
+  it('shares one handle across requests for options and { manager } (nothing per request)', async () => {
+    const manager = new TokenManager(optionsFor(ALICE));
+    managers.push(manager);
+    for (const middleware of [twilioOAuth(optionsFor(ALICE)), twilioOAuth({ manager })]) {
+      const handles = new Set<unknown>();
+      const app = new Hono().use(middleware).get('/', (c) => {
+        handles.add(c.var.twilio);
+        return c.text('ok');
+      });
+      await Promise.all([app.request('/'), app.request('/'), app.request('/')]);
+      expect(handles.size).toBe(1);
+      await middleware.close();
+    }
+    // { manager } is the app's: close() left it open.
+    expect((await manager.getToken()).tokenType).toBe('Bearer');
+  });
+
   it('throws at creation on invalid options, naming the option and not the secret', () => {
     let thrown: unknown;
     try {
@@ -269,15 +286,47 @@ describe('twilioOAuth((c) => options)', () => {
     expect(alice).not.toBe(bob);
   });
 
-  it('reuses the shared manager across separately created middlewares', async () => {
-    const a = buildApp(fromEnv());
-    const b = buildApp(fromEnv());
+  it('keeps one pool per middleware: apps with different options never replace each other', async () => {
+    // Same credential, other settings: a module-wide pool would swap managers on every request.
+    const withEvents = (events: string[], extra: Partial<TokenManagerOptions>) =>
+      twilioOAuth<{ Bindings: Bindings }>((c) =>
+        optionsFor(
+          { clientId: c.env.CLIENT_ID, clientSecret: c.env.CLIENT_SECRET },
+          { onEvent: (event) => events.push(event.type), ...extra },
+        ),
+      );
+    const aEvents: string[] = [];
+    const bEvents: string[] = [];
+    const a = buildApp(withEvents(aEvents, {}));
+    const b = buildApp(withEvents(bEvents, { retry: { maxAttempts: 1 } }));
 
-    await a.app.request('/token', {}, envOf(ALICE));
-    await b.app.request('/token', {}, envOf(ALICE));
+    for (let i = 0; i < 5; i++) {
+      expect((await a.app.request('/token', {}, envOf(ALICE))).status).toBe(200);
+      expect((await b.app.request('/token', {}, envOf(ALICE))).status).toBe(200);
+    }
 
-    expect(server.stats().tokenRequests).toBe(1);
-    expect(b.seen).toEqual(a.seen);
+    expect(server.stats().tokenRequests).toBe(2);
+    expect(new Set(a.seen).size).toBe(1);
+    expect(new Set(b.seen).size).toBe(1);
+    for (const events of [aEvents, bEvents]) {
+      expect(events.filter((type) => type === 'token.issued')).toHaveLength(1);
+      expect(events.filter((type) => type === 'cache.hit')).toHaveLength(4);
+    }
+  });
+
+  it('close() closes the managers of its own pool only', async () => {
+    const a = fromEnv();
+    const b = fromEnv();
+    const appA = buildApp(a);
+    const appB = buildApp(b);
+    expect((await appA.app.request('/token', {}, envOf(ALICE))).status).toBe(200);
+    expect((await appB.app.request('/token', {}, envOf(ALICE))).status).toBe(200);
+
+    await a.close();
+
+    expect((await appA.app.request('/token', {}, envOf(ALICE))).status).toBe(503);
+    expect((await appB.app.request('/token', {}, envOf(ALICE))).status).toBe(200);
+    await b.close();
   });
 
   it('computes options lazily: never for unused requests, once for a request using it', async () => {
@@ -396,6 +445,46 @@ describe('background refresh on Workers (executionCtx.waitUntil)', () => {
     expect(server.stats().tokenRequests).toBe(2);
   });
 
+  it('does not call waitUntil when nothing is in flight (a cached token)', async () => {
+    const { app } = buildApp(twilioOAuth(optionsFor(ALICE)));
+    const cold = fakeExecutionCtx();
+    expect((await app.request('/token', {}, {}, cold.ctx)).status).toBe(200);
+    await Promise.all(cold.waited);
+
+    const cached = fakeExecutionCtx();
+    for (let i = 0; i < 3; i++) {
+      expect((await app.request('/token', {}, {}, cached.ctx)).status).toBe(200);
+    }
+
+    expect(cached.waited).toEqual([]);
+    expect(server.stats().tokenRequests).toBe(1);
+  });
+
+  it('keeps alive an exchange another request started that is still in flight at its response', async () => {
+    server.setFaults({ token: { delayMs: 50 } });
+    let started: Promise<unknown> | undefined;
+    const app = new Hono()
+      .use(twilioOAuth(optionsFor(ALICE)))
+      .get('/token', async (c) => c.json((await c.var.twilio.getToken()).expiresAt))
+      // Joins the exchange, answers before it is done.
+      .get('/early', (c) => {
+        started = c.var.twilio.getToken();
+        return c.text('early');
+      });
+    const first = app.request('/token', {}, {}, fakeExecutionCtx().ctx);
+    const early = fakeExecutionCtx();
+
+    expect(await (await app.request('/early', {}, {}, early.ctx)).text()).toBe('early');
+    expect(server.stats().tokensIssued).toBe(0);
+    expect(early.waited).toHaveLength(1);
+
+    await early.waited[0];
+    expect(server.stats().tokensIssued).toBe(1);
+    expect(server.stats().tokenRequests).toBe(1);
+    expect((await first).status).toBe(200);
+    await started;
+  });
+
   it('does not call waitUntil for requests that did not use the handle', async () => {
     const { app } = buildApp(twilioOAuth(optionsFor(ALICE)));
     const fake = fakeExecutionCtx();
@@ -406,14 +495,22 @@ describe('background refresh on Workers (executionCtx.waitUntil)', () => {
   });
 
   it('still keeps the refresh alive when the route fails', async () => {
-    const app = new Hono().use(twilioOAuth(optionsFor(ALICE))).get('/boom', async (c) => {
-      await c.var.twilio.getToken();
-      throw new Error('route failed');
-    });
+    let nowMs = Date.now();
+    const app = new Hono()
+      .use(twilioOAuth(optionsFor(ALICE, { now: () => nowMs })))
+      .get('/boom', async (c) => {
+        await c.var.twilio.getToken();
+        throw new Error('route failed');
+      });
     app.onError((_error, c) => c.text('failed', 500));
-    const fake = fakeExecutionCtx();
+    expect((await app.request('/boom', {}, {}, fakeExecutionCtx().ctx)).status).toBe(500);
 
+    // Stale: the route gets the held token and fails while the refresh is in flight.
+    nowMs += (3600 - 120) * 1000;
+    const fake = fakeExecutionCtx();
     expect((await app.request('/boom', {}, {}, fake.ctx)).status).toBe(500);
     expect(fake.waited).toHaveLength(1);
+    await fake.waited[0];
+    expect(server.stats().tokensIssued).toBe(2);
   });
 });

@@ -1,13 +1,8 @@
-import { InvalidOptionsError, TokenManager, type TokenManagerOptions } from '@twilio-oauth/core';
-import { TokenManagerPool } from '@twilio-oauth/core/pool';
+import type { TokenHandle } from '@twilio-oauth/core';
+import { createTokenHandle, managerSource, pendingWork } from '@twilio-oauth/core/adapter';
 import type { Context, Env, MiddlewareHandler } from 'hono';
-import { RequestTokenHandle } from './handle';
-import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthManagerOptions } from './types';
-
-// One pool per module instance (per process, per Workers isolate), created on
-// first use: per-request options that name the same credential get the same
-// manager, hence the same cached token. Bounded by the core's LRU.
-let sharedPool: TokenManagerPool | undefined;
+import { toHttpException } from './errors';
+import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthMiddleware } from './types';
 
 /**
  * Hono middleware that sets `c.var.twilio`, a lazy handle with `getToken()`,
@@ -16,18 +11,19 @@ let sharedPool: TokenManagerPool | undefined;
  *
  * Accepts one of:
  * - `TokenManagerOptions` (`clientId`, `clientSecret`, `tokenUrl`, `allowedHosts`, …):
- *   one manager, created and validated now;
+ *   one manager, created and validated now, behind one handle shared by every request;
  * - `(c) => TokenManagerOptions`: options per request, e.g. from Workers bindings in
  *   `c.env`; called lazily, managers shared per credential key (token URL + client id
- *   [+ scope], never the secret) in a bounded module-level pool, so an isolate reuses
- *   one token across requests;
+ *   [+ scope], never the secret) in a bounded pool of this middleware, so an isolate
+ *   reuses one token across requests;
  * - `{ manager }`: a `TokenManager` you own (and close).
  *
  * Token failures reject with `HTTPException` 502 (credentials rejected, invalid
  * response) or 503 (token service unavailable), with a message free of secrets and
  * the core error as `cause`; Hono's default error handler answers with that status.
- * When the runtime provides `c.executionCtx.waitUntil` (Cloudflare Workers), a
- * background refresh started by the request is kept alive after the response.
+ * Where the runtime provides `c.executionCtx.waitUntil` (Cloudflare Workers), work the
+ * manager still has in flight when the response goes out (a background refresh, a
+ * store write, an exchange this request joined) is kept alive with it.
  *
  * @throws {InvalidOptionsError} at creation, when static options are invalid (the
  *   message names the option and never echoes the secret), or when `manager` is not a
@@ -44,76 +40,41 @@ let sharedPool: TokenManagerPool | undefined;
  */
 export function twilioOAuth<E extends Env = Env>(
   config: TwilioOAuthConfig<E>,
-): MiddlewareHandler<E & TwilioOAuthEnv>;
+): TwilioOAuthMiddleware<E & TwilioOAuthEnv>;
 // The public signature carries the app's Env for typed `c.env` and `c.var.twilio`;
 // the implementation is Env-agnostic, since Hono's Context is invariant in Env.
-export function twilioOAuth(config: TwilioOAuthConfig): MiddlewareHandler {
-  const resolveManager = managerResolver(config);
-  return async function twilioOAuthMiddleware(c, next) {
-    let usedManager: TokenManager | undefined;
-    c.set(
-      'twilio',
-      new RequestTokenHandle(() => {
-        usedManager = resolveManager(c);
-        return usedManager;
-      }),
-    );
+export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
+  const source = managerSource<Context>(config);
+  const { manager } = source;
+  // Options and { manager }: one handle for every request, nothing allocated per request.
+  const shared = manager && createTokenHandle(() => manager, toHttpException);
+  const middleware: MiddlewareHandler = async (c, next) => {
+    const handle = shared ?? createTokenHandle(() => source.managerFor(c), toHttpException);
+    c.set('twilio', handle);
     try {
       await next();
     } finally {
-      if (usedManager) keepBackgroundRefreshAlive(c, usedManager);
+      keepPendingWorkAlive(c, handle);
     }
   };
+  return Object.assign(middleware, { close: source.close });
 }
 
-function managerResolver(config: TwilioOAuthConfig): (c: Context) => TokenManager {
-  if (typeof config === 'function') {
-    return (c) => {
-      sharedPool ??= new TokenManagerPool();
-      return sharedPool.get(config(c));
-    };
-  }
-  if (isManagerOptions(config)) {
-    const manager = checkedManager(config);
-    return () => manager;
-  }
-  const manager = new TokenManager(config);
-  return () => manager;
-}
-
-function isManagerOptions(
-  config: TokenManagerOptions | TwilioOAuthManagerOptions,
-): config is TwilioOAuthManagerOptions {
-  return typeof config === 'object' && config !== null && 'manager' in config;
-}
-
-function checkedManager(config: TwilioOAuthManagerOptions): TokenManager {
-  const { manager, ...rest } = config;
-  // Duck-typed: an `instanceof` check would fail across the core's ESM and CJS builds.
-  const looksLikeManager =
-    typeof manager === 'object' &&
-    manager !== null &&
-    typeof manager.getToken === 'function' &&
-    typeof manager.settled === 'function';
-  if (!looksLikeManager) throw new InvalidOptionsError('manager', 'must be a TokenManager');
-  if (Object.keys(rest).length > 0) {
-    // Mixing both forms would silently ignore the other options.
-    throw new InvalidOptionsError('manager', 'cannot be combined with other options');
-  }
-  return manager;
-}
-
-function keepBackgroundRefreshAlive(c: Context, manager: TokenManager): void {
-  let waitUntil: ((promise: Promise<unknown>) => void) | undefined;
+/**
+ * Hands the manager's work in flight to `waitUntil`, so that Workers do not cancel it
+ * with the request. Asked of the manager first, without an exception: only then is
+ * `c.executionCtx` read, whose getter throws (at the cost of an `Error` and its stack)
+ * where the runtime passed none (Node, Bun, Deno).
+ */
+function keepPendingWorkAlive(c: Context, handle: TokenHandle): void {
+  const work = pendingWork(handle);
+  if (!work) return;
+  let executionCtx: Context['executionCtx'];
   try {
-    // Hono's getter throws where the runtime passed no ExecutionContext (Node, Bun, Deno).
-    const executionCtx = c.executionCtx;
-    if (typeof executionCtx.waitUntil === 'function') {
-      waitUntil = executionCtx.waitUntil.bind(executionCtx);
-    }
+    executionCtx = c.executionCtx;
   } catch {
     return;
   }
-  // settled() never rejects: it only tells the runtime how long to keep the isolate.
-  waitUntil?.(manager.settled());
+  // The work never rejects: it only tells the runtime how long to keep the isolate.
+  if (typeof executionCtx.waitUntil === 'function') executionCtx.waitUntil(work);
 }

@@ -1,5 +1,10 @@
-import type { TokenHandle, TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
-import type { Context, Env } from 'hono';
+import type { TokenHandle } from '@twilio-oauth/core';
+import type {
+  AdapterConfig,
+  OptionsFactory,
+  SharedManagerOptions,
+} from '@twilio-oauth/core/adapter';
+import type { Context, Env, MiddlewareHandler } from 'hono';
 
 /**
  * What `c.var.twilio` holds: `getToken()`, `getAuthorizationHeader()` and an
@@ -46,18 +51,17 @@ export interface TwilioOAuthEnv {
  * Shares a `TokenManager` you created (and close) yourself, e.g. one that uses a
  * Redis store or is also used outside HTTP requests. The middleware never closes it.
  */
-export interface TwilioOAuthManagerOptions {
-  manager: TokenManager;
-}
+export type TwilioOAuthSharedManagerOptions = SharedManagerOptions;
 
 /**
  * Computes the manager options for a request, typically from Workers bindings in
  * `c.env`. Called at most once per request, and only when the request uses
  * `c.var.twilio`. Managers are shared per credential key (token URL + client id
- * [+ scope]) across requests of the same process or isolate, in a pool of at most
+ * [+ scope]) across the requests of this middleware, in a pool of at most
  * 100 (least recently used dropped first). A changed secret or setting for the
  * same key replaces the shared manager; so does a new `store` object, so return
- * the same store each time. Functions (`fetch`, `now`, `onEvent`) are taken from
+ * the same store each time. Each middleware has its own pool: two apps never
+ * replace each other's managers. Functions (`fetch`, `now`, `onEvent`) are taken from
  * the call that created the manager.
  *
  * @example
@@ -68,10 +72,17 @@ export interface TwilioOAuthManagerOptions {
  * }));
  * ```
  */
-export type TwilioOAuthOptionsFactory<E extends Env = Env> = (c: Context<E>) => TokenManagerOptions;
+export type TwilioOAuthOptionsFactory<E extends Env = Env> = OptionsFactory<Context<E>>;
 
 /** Everything {@link twilioOAuth} accepts. */
-export type TwilioOAuthConfig<E extends Env = Env> =
-  | TokenManagerOptions
-  | TwilioOAuthManagerOptions
-  | TwilioOAuthOptionsFactory<E>;
+export type TwilioOAuthConfig<E extends Env = Env> = AdapterConfig<Context<E>>;
+
+/** The middleware returned by {@link twilioOAuth}: a Hono middleware with a `close()`. */
+export type TwilioOAuthMiddleware<E extends Env = Env> = MiddlewareHandler<E> & {
+  /**
+   * Closes what the middleware created: the manager built from static options, or
+   * every manager of the function form. A manager passed as `{ manager }` is left
+   * open (it is yours). Later `c.var.twilio` calls reject.
+   */
+  close(): Promise<void>;
+};

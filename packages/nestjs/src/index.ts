@@ -11,7 +11,6 @@ export { InjectTwilioTokenManager } from './twilio-oauth.decorators.js';
 export { TwilioOAuthModule } from './twilio-oauth.module.js';
 export { TwilioOAuthService } from './twilio-oauth.service.js';
 export type {
-  TwilioOAuthManagerOptions,
   TwilioOAuthModuleAsyncOptions,
   TwilioOAuthModuleExtras,
   TwilioOAuthModuleForRootOptions,

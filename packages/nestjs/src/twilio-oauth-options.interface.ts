@@ -1,25 +1,21 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
-import type { TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
-
-/**
- * Credentials and tuning for a `TokenManager` that the module creates at bootstrap and closes on
- * application shutdown. These are core's `TokenManagerOptions`: `clientId` and `clientSecret` are
- * required; `tokenUrl` defaults to Twilio's, `allowedHosts` to `["*.twilio.com"]`, `timeoutMs` to
- * 10 000, `retry.maxAttempts` to 3 (see `@twilio-oauth/core` for every default).
- */
-export type TwilioOAuthManagerOptions = TokenManagerOptions & { manager?: never };
+import type { TokenManagerOptions } from '@twilio-oauth/core';
+import type { SharedManagerOptions } from '@twilio-oauth/core/adapter';
 
 /**
  * A `TokenManager` created elsewhere and shared with this module (e.g. with the Express or Hono
- * adapter in the same process). Whoever created it owns it: the module does not close it.
+ * adapter in the same process), with no credentials beside it. Whoever created it owns it: the
+ * module does not close it.
  */
-export type TwilioOAuthSharedManagerOptions = { manager: TokenManager } & {
+export type TwilioOAuthSharedManagerOptions = SharedManagerOptions & {
   [K in keyof TokenManagerOptions]?: never;
 };
 
 /**
  * What `TwilioOAuthModule.forRoot()` takes, or what a `forRootAsync()` factory returns:
- * either token manager options, or `{ manager }` to share an existing `TokenManager`.
+ * either core's `TokenManagerOptions` for a `TokenManager` that the module creates at bootstrap
+ * and closes on application shutdown (`clientId` and `clientSecret` required; see
+ * `@twilio-oauth/core` for every default), or `{ manager }` to share an existing one.
  *
  * @example
  * ```ts
@@ -29,7 +25,9 @@ export type TwilioOAuthSharedManagerOptions = { manager: TokenManager } & {
  * };
  * ```
  */
-export type TwilioOAuthModuleOptions = TwilioOAuthManagerOptions | TwilioOAuthSharedManagerOptions;
+export type TwilioOAuthModuleOptions =
+  | (TokenManagerOptions & { manager?: never })
+  | TwilioOAuthSharedManagerOptions;
 
 /**
  * Module-level settings that sit beside the options in `forRoot()` / `forRootAsync()`.

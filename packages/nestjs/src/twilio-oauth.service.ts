@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccessToken, GetTokenOptions, TokenHandle, TokenManager } from '@twilio-oauth/core';
+import { createTokenHandle, isSharedManagerOptions } from '@twilio-oauth/core/adapter';
 import { TWILIO_OAUTH_MODULE_OPTIONS, TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
 import { toHttpException } from './twilio-oauth.exceptions.js';
-import { isSharedManagerOptions } from './twilio-oauth.providers.js';
 import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
 
 /** What `fetch` accepts as its first argument (`RequestInfo | URL`, as core declares it). */
@@ -35,12 +35,15 @@ type FetchInput = Parameters<TokenHandle['fetch']>[0];
 @Injectable()
 export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
   private readonly ownsManager: boolean;
+  // The core's handle maps every rejection to the Nest exceptions below.
+  private readonly handle: TokenHandle;
 
   constructor(
     @Inject(TWILIO_TOKEN_MANAGER) private readonly manager: TokenManager,
     @Inject(TWILIO_OAUTH_MODULE_OPTIONS) options: TwilioOAuthModuleOptions,
   ) {
     this.ownsManager = !isSharedManagerOptions(options);
+    this.handle = createTokenHandle(() => manager, toHttpException);
   }
 
   /**
@@ -56,12 +59,8 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
    * const { accessToken, expiresAt } = await twilio.getToken();
    * ```
    */
-  async getToken(options?: GetTokenOptions): Promise<AccessToken> {
-    try {
-      return await this.manager.getToken(options);
-    } catch (error) {
-      throw toHttpException(error);
-    }
+  getToken(options?: GetTokenOptions): Promise<AccessToken> {
+    return this.handle.getToken(options);
   }
 
   /**
@@ -74,12 +73,8 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
    * await axios.get(url, { headers: { Authorization: await twilio.getAuthorizationHeader() } });
    * ```
    */
-  async getAuthorizationHeader(): Promise<string> {
-    try {
-      return await this.manager.getAuthorizationHeader();
-    } catch (error) {
-      throw toHttpException(error);
-    }
+  getAuthorizationHeader(): Promise<string> {
+    return this.handle.getAuthorizationHeader();
   }
 
   /**
@@ -97,12 +92,8 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
    * const res = await twilio.fetch(url, { method: 'POST', body: new URLSearchParams({ To, From, Body }) });
    * ```
    */
-  async fetch(input: FetchInput, init?: RequestInit): Promise<Response> {
-    try {
-      return await this.manager.fetch(input, init);
-    } catch (error) {
-      throw toHttpException(error);
-    }
+  fetch(input: FetchInput, init?: RequestInit): Promise<Response> {
+    return this.handle.fetch(input, init);
   }
 
   /**

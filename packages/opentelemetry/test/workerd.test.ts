@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startMockServer } from '@twilio-oauth/mock-server';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
 import { expect, it } from 'vitest';
+import { bundleWorker } from '../../../scripts/bundle-worker.mjs';
 
 const fixture = fileURLToPath(new URL('./fixtures/worker.mjs', import.meta.url));
 
@@ -19,18 +19,7 @@ it('records the token request and the lookups inside a Worker', async () => {
   const outDir = await mkdtemp(join(tmpdir(), 'twilio-oauth-otel-workerd-'));
   let mf: Miniflare | undefined;
   try {
-    await build({
-      entry: { worker: fixture },
-      outDir,
-      format: 'esm',
-      platform: 'browser',
-      fixedExtension: true,
-      dts: false,
-      config: false,
-      report: false,
-      logLevel: 'silent',
-      deps: { alwaysBundle: [/./], onlyBundle: false },
-    });
+    await bundleWorker({ entry: fixture, outDir: outDir });
     mf = new Miniflare({
       modules: true,
       modulesRoot: outDir,

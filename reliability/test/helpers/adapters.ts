@@ -1,8 +1,5 @@
-// The same three routes served by each adapter (and by the core alone), so one
-// fault can be driven through all of them and what a caller sees compared:
-//   GET  /token     getToken(), answers { expiresAt } (never the token)
-//   GET  /messages  fetch() to the Messages API, answer relayed as is
-//   POST /messages  the same with a form body (replayable on a 401)
+// The same three routes (./routes) served by each adapter (and by the core alone), so
+// one fault can be driven through all of them and what a caller sees compared.
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,22 +17,20 @@ import {
 } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import {
-  httpStatusForError,
-  type TokenHandle,
-  TokenManager,
-  type TokenManagerOptions,
-} from '@twilio-oauth/core';
+import { httpStatusForError, TokenManager, type TokenManagerOptions } from '@twilio-oauth/core';
 import { twilioOAuth as expressTwilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import { twilioOAuth as honoTwilioOAuth } from '@twilio-oauth/hono';
 import { TwilioOAuthModule, TwilioOAuthService } from '@twilio-oauth/nestjs';
 import express, { type ErrorRequestHandler, type Response as ExpressResponse } from 'express';
 import { Hono } from 'hono';
 import type { HttpAnswer } from './capture';
+import type { Arrival } from './recording-fetch';
+import { ROUTES, type Route, useHandle } from './routes';
+
+export type { Route } from './routes';
 
 export type AdapterName = 'core' | 'express' | 'hono' | 'nestjs';
 export const ADAPTERS: readonly AdapterName[] = ['core', 'express', 'hono', 'nestjs'];
-export type Route = 'token' | 'messages' | 'send';
 
 /** What the test learns about each request. */
 export interface Hooks {
@@ -56,8 +51,17 @@ export interface Call {
 }
 
 export interface RunningAdapter {
-  readonly name: AdapterName;
+  readonly name: AdapterName | 'workerd';
   call(route: Route): Promise<Call>;
+  /**
+   * Where the app runs out of the test's process (workerd): holds the runtime's token
+   * requests until `count` callers have arrived (at `arrival`), as the recording fetch
+   * does for the others; `clearBurst` lets them through again.
+   */
+  expectBurst?(count: number, arrival: Arrival): Promise<void>;
+  clearBurst?(): Promise<void>;
+  /** Out of process too: resolves once no token request is in flight there, its events reported. */
+  settle?(): Promise<void>;
   /** Shuts the app down (and with it the manager it created, where the adapter can). */
   close(): Promise<void>;
 }
@@ -66,29 +70,6 @@ export interface AdapterSetup {
   readonly options: TokenManagerOptions;
   readonly messagesUrl: string;
   readonly hooks: Hooks;
-}
-
-const ROUTES: Record<Route, { readonly method: 'GET' | 'POST'; readonly path: string }> = {
-  token: { method: 'GET', path: '/token' },
-  messages: { method: 'GET', path: '/messages' },
-  send: { method: 'POST', path: '/messages' },
-};
-
-const messageForm = () => new URLSearchParams({ To: '+15550001', From: '+15550002', Body: 'Hi' });
-
-/** The route bodies, shared by every adapter: only the handle differs. */
-async function useHandle(twilio: TokenHandle, route: Route, messagesUrl: string) {
-  if (route === 'token') {
-    const { expiresAt } = await twilio.getToken();
-    return { status: 200, contentType: 'application/json', body: JSON.stringify({ expiresAt }) };
-  }
-  const init: RequestInit = route === 'send' ? { method: 'POST', body: messageForm() } : {};
-  const upstream = await twilio.fetch(messagesUrl, init);
-  return {
-    status: upstream.status,
-    contentType: upstream.headers.get('content-type') ?? 'application/json',
-    body: await upstream.text(),
-  };
 }
 
 export function startAdapter(name: AdapterName, setup: AdapterSetup): Promise<RunningAdapter> {
@@ -184,13 +165,14 @@ async function startExpress({
 }
 
 function startHono({ options, messagesUrl, hooks }: AdapterSetup): RunningAdapter {
+  const middleware = honoTwilioOAuth(options);
   const app = new Hono()
     .use(async (c, next) => {
       await next();
       // Hono's compose turns a thrown error into c.error plus the onError answer.
       if (c.error) hooks.error('hono c.error', c.error);
     })
-    .use(honoTwilioOAuth(options));
+    .use(middleware);
   for (const route of ['token', 'messages', 'send'] as const) {
     const { method, path } = ROUTES[route];
     app.on(method, path, async (c) => {
@@ -208,8 +190,8 @@ function startHono({ options, messagesUrl, hooks }: AdapterSetup): RunningAdapte
       hooks.response('hono', { status: response.status, headers: response.headers, body });
       return { status: response.status, body };
     },
-    // Static options: the middleware owns a manager it offers no way to close.
-    close: async () => {},
+    // Static options: the middleware closes the manager it owns.
+    close: () => middleware.close(),
   };
 }
 

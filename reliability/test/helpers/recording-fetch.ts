@@ -13,22 +13,22 @@
  */
 export type Arrival = 'handler' | 'api';
 
-/** Counts callers and releases token requests once `expected` of them have arrived. */
+/**
+ * Counts callers and releases token requests once `expected` of them have arrived. Each
+ * waiter makes its own promise (on workerd a promise belongs to the request that made it,
+ * and one made by a finished request never resolves its continuations).
+ */
 export class Gate {
   #arrived = 0;
   #expected = 0;
   #counts: Arrival = 'handler';
-  #open: Promise<void> = Promise.resolve();
-  #release: () => void = () => {};
+  #waiters: (() => void)[] = [];
 
   /** Holds token requests until `count` callers have arrived (counted at `counts`). */
   expect(count: number, counts: Arrival = 'handler'): void {
     this.#arrived = 0;
     this.#expected = count;
     this.#counts = counts;
-    this.#open = new Promise((resolve) => {
-      this.#release = resolve;
-    });
   }
 
   arrive(at: Arrival): void {
@@ -44,12 +44,19 @@ export class Gate {
   }
 
   wait(): Promise<void> {
-    return this.#open;
+    if (this.#arrived >= this.#expected) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
   }
 
   /** Whether answers of the API wait for the gate too. */
   get holdsApi(): boolean {
     return this.#counts === 'api' && this.#expected > 0;
+  }
+
+  #release(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 
@@ -62,11 +69,18 @@ export interface RecordingFetch {
   flush(): Promise<void>;
 }
 
-export function recordingFetch(tokenUrl: string): RecordingFetch {
+/**
+ * @param options.readFirst - read the token answer's copy before handing the answer
+ *   over (workerd: a read left running may outlive the request and be cancelled).
+ */
+export function recordingFetch(
+  tokenUrl: string,
+  options: { readFirst?: boolean } = {},
+): RecordingFetch {
   const tokens = new Set<string>();
   const reads = new Set<Promise<void>>();
   const gate = new Gate();
-  const record = (response: Response) => {
+  const record = (response: Response): Promise<void> => {
     const read = response
       .text()
       .then((text) => {
@@ -78,6 +92,7 @@ export function recordingFetch(tokenUrl: string): RecordingFetch {
       .catch(() => {})
       .finally(() => reads.delete(read));
     reads.add(read);
+    return read;
   };
   const fetchImpl: typeof globalThis.fetch = async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
@@ -85,7 +100,8 @@ export function recordingFetch(tokenUrl: string): RecordingFetch {
     if (isToken) {
       await gate.wait();
       const response = await globalThis.fetch(input, init);
-      record(response.clone());
+      const read = record(response.clone());
+      if (options.readFirst) await read;
       return response;
     }
     gate.arrive('api');

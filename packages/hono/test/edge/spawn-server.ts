@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { EdgeBindings, EdgeTarget } from './harness';
+import type { EdgeBindings } from './harness';
+import type { EdgeTarget } from './session';
 
 /**
  * Starts a runtime on a fixture server script that prints `listening <port>` once
@@ -25,7 +26,7 @@ export async function spawnServer(
   const port = await listeningPort(child, command);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
-    request: (path) => fetch(`http://127.0.0.1:${port}${path}`),
+    request: (path, init) => fetch(`http://127.0.0.1:${port}${path}`, init),
     close: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { build } from 'tsdown';
+import { bundleWorker } from '../../../../scripts/bundle-worker.mjs';
 import { describeEdgeRuntime, fixture } from './harness';
 
 // workerd, the runtime of Cloudflare Workers, through miniflare. The worker is one
@@ -11,18 +11,7 @@ import { describeEdgeRuntime, fixture } from './harness';
 describeEdgeRuntime('workerd (miniflare)', async (bindings) => {
   const outDir = await mkdtemp(join(tmpdir(), 'twilio-oauth-hono-workerd-'));
   try {
-    await build({
-      entry: { worker: fixture('worker.mjs') },
-      outDir,
-      format: 'esm',
-      platform: 'browser',
-      fixedExtension: true,
-      dts: false,
-      config: false,
-      report: false,
-      logLevel: 'silent',
-      deps: { alwaysBundle: [/./], onlyBundle: false },
-    });
+    await bundleWorker({ entry: fixture('worker.mjs'), outDir: outDir });
     const mf = new Miniflare({
       modules: true,
       // Module names are paths relative to modulesRoot; the default (the cwd) cannot
@@ -34,8 +23,11 @@ describeEdgeRuntime('workerd (miniflare)', async (bindings) => {
     });
     await mf.ready;
     return {
-      request: async (path) => {
-        const response = await mf.dispatchFetch(`http://edge.test${path}`);
+      request: async (path, init) => {
+        const response = await mf.dispatchFetch(
+          `http://edge.test${path}`,
+          init as Parameters<typeof mf.dispatchFetch>[1],
+        );
         return response as unknown as Response;
       },
       close: async () => {

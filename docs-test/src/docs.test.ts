@@ -1,0 +1,163 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '@twilio-oauth/core';
+import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allBlocks, type DocBlock } from './blocks';
+import { documentedDefaults } from './defaults-table';
+import { startBlock } from './run';
+import { typecheckBlocks } from './typecheck';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const workDir = join(root, 'docs-test/.blocks');
+const blocks = allBlocks(root);
+
+describe('documented TypeScript/JavaScript blocks', () => {
+  it('are found in every documented file', () => {
+    const files = new Set(blocks.map((b) => b.file));
+    for (const file of ['README.md', 'docs/operating.md', 'packages/express/README.md']) {
+      expect(files).toContain(file);
+    }
+    expect(blocks.length).toBeGreaterThan(30);
+  });
+
+  it('mark the quickstarts to run: three in the root README, one or more per adapter', () => {
+    const runs = (file: string) =>
+      blocks.filter((b) => b.file === file && b.marker.kind === 'run').length;
+    expect(runs('README.md')).toBe(3);
+    for (const adapter of ['express', 'hono', 'nestjs']) {
+      expect(runs(`packages/${adapter}/README.md`), adapter).toBeGreaterThanOrEqual(2);
+    }
+  });
+
+  it('type-check with the repository settings, unless marked partial', () => {
+    for (const b of blocks) {
+      if (b.marker.kind === 'partial') {
+        console.log(`docs-test: partial ${b.file}:${b.fenceLine} (${b.marker.reason})`);
+      }
+    }
+    const checked = blocks.filter((b) => b.marker.kind !== 'partial');
+    const failures = typecheckBlocks(root, join(workDir, 'check'), checked);
+    expect(failures.map((f) => `${f.where} ${f.message}`).join('\n')).toBe('');
+  });
+});
+
+interface RunCase {
+  title: string;
+  block: DocBlock;
+  express4: boolean;
+  wrongSecret: boolean;
+}
+
+/**
+ * Each quickstart as a real app: with the mock's credentials it answers as its marker says; with a
+ * wrong secret (when it reads the secret from the environment) it answers 502 and keeps serving.
+ * Express apps run on Express 5 and on Express 4.
+ */
+function runCases(): RunCase[] {
+  const cases: RunCase[] = [];
+  for (const block of blocks) {
+    if (block.marker.kind !== 'run') continue;
+    const expressVersions = /from 'express'/.test(block.code) ? [false, true] : [false];
+    const secrets = block.code.includes('TWILIO_CLIENT_SECRET') ? [false, true] : [false];
+    for (const express4 of expressVersions) {
+      for (const wrongSecret of secrets) {
+        const variant = [express4 && 'Express 4', wrongSecret && 'wrong secret'].filter(Boolean);
+        const suffix = variant.length > 0 ? ` (${variant.join(', ')})` : '';
+        cases.push({
+          title: `${block.file}:${block.fenceLine}${suffix}`,
+          block,
+          express4,
+          wrongSecret,
+        });
+      }
+    }
+  }
+  return cases;
+}
+
+describe('quickstarts run against the mock server', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMockServer();
+  });
+  afterAll(() => mock.close());
+
+  it.each(runCases())('$title', async ({ title, block, express4, wrongSecret }) => {
+    const { marker } = block;
+    if (marker.kind !== 'run') throw new Error('not a run block');
+    const [client] = mock.clients;
+    if (!client) throw new Error('the mock has no client');
+    const app = await startBlock(block, {
+      workDir: join(workDir, 'run'),
+      name: title.replace(/[^\w]+/g, '_'),
+      express4,
+      env: {
+        DOCS_TEST_MOCK_URL: mock.url,
+        TWILIO_CLIENT_ID: client.clientId,
+        TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
+        TWILIO_ACCOUNT_SID: mock.accountSid,
+      },
+    });
+    try {
+      const expected = wrongSecret ? 502 : marker.status;
+      const request = () =>
+        fetch(`${app.url}${marker.path}`, { method: marker.method }).catch((error: Error) => {
+          throw new Error(`${title}: ${error.message}; the app wrote:\n${app.output()}`);
+        });
+      const first = await request();
+      await first.text();
+      expect(first.status, app.output()).toBe(expected);
+      // The same process answers again: a failed token request did not end it.
+      const second = await request();
+      expect(second.status, app.output()).toBe(expected);
+      expect(await second.text()).not.toContain(client.clientSecret);
+      expect(app.child.exitCode).toBeNull();
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('the adapters\' "Against the local mock" sections', () => {
+  it.each(['express', 'hono', 'nestjs'])(
+    '%s: without allowedHosts, the call to the mock is refused (500), as documented',
+    async (adapter) => {
+      const block = blocks.find(
+        (b) =>
+          b.file === `packages/${adapter}/README.md` && b.code.includes('mock.clientOptions()'),
+      );
+      if (block?.marker.kind !== 'run') throw new Error(`no runnable mock block for ${adapter}`);
+      const { path } = block.marker;
+      const withoutAllowedHosts = {
+        ...block,
+        code: block.code.replace(
+          'mock.clientOptions()',
+          '(({ allowedHosts, ...options }) => options)(mock.clientOptions())',
+        ),
+      };
+      expect(withoutAllowedHosts.code).not.toBe(block.code);
+      const app = await startBlock(withoutAllowedHosts, {
+        workDir: join(workDir, 'run'),
+        name: `${adapter}_no_allowed_hosts`,
+        env: { DOCS_TEST_MOCK_URL: 'http://127.0.0.1:9' },
+      });
+      try {
+        const res = await fetch(`${app.url}${path}`);
+        expect(res.status, app.output()).toBe(500);
+      } finally {
+        await app.stop();
+      }
+    },
+  );
+});
+
+describe('docs/operating.md defaults table', () => {
+  it('states the numbers core exports as DEFAULTS', () => {
+    const table = documentedDefaults(readFileSync(join(root, 'docs/operating.md'), 'utf8'));
+    const documented = Object.fromEntries(table.map((row) => [row.name, row.value]));
+    const { maxManagers, maxEntries, ...optionDefaults } = DEFAULTS;
+    expect(documented).toEqual(optionDefaults);
+  });
+});

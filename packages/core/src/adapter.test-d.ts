@@ -1,0 +1,38 @@
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  type AdapterConfig,
+  createTokenHandle,
+  type ManagerSource,
+  managerSource,
+  pendingWork,
+  type SharedManagerOptions,
+  type TokenManagerPool,
+} from './adapter';
+import type { TokenManager } from './token-manager';
+import type { TokenHandle, TokenManagerOptions } from './types';
+
+declare const manager: TokenManager;
+declare const options: TokenManagerOptions;
+type Req = { headers: Record<string, string> };
+
+describe('@twilio-oauth/core/adapter types', () => {
+  it('accepts options, { manager } or a function of the framework context', () => {
+    expectTypeOf<TokenManagerOptions>().toExtend<AdapterConfig<Req>>();
+    expectTypeOf<SharedManagerOptions>().toExtend<AdapterConfig<Req>>();
+    expectTypeOf<(req: Req) => TokenManagerOptions>().toExtend<AdapterConfig<Req>>();
+    expectTypeOf(managerSource<Req>({ manager })).toEqualTypeOf<ManagerSource<Req>>();
+    expectTypeOf(managerSource<Req>(options).managerFor).parameters.toEqualTypeOf<[ctx: Req]>();
+    // @ts-expect-error the factory must return options
+    managerSource<Req>(() => 'OQ1');
+  });
+
+  it('hands out TokenHandles and never-rejecting pending work', () => {
+    const handle = createTokenHandle(
+      () => manager,
+      (error) => error,
+    );
+    expectTypeOf(handle).toEqualTypeOf<TokenHandle>();
+    expectTypeOf(pendingWork(handle)).toEqualTypeOf<Promise<void> | undefined>();
+    expectTypeOf<TokenManagerPool['get']>().returns.toEqualTypeOf<TokenManager>();
+  });
+});

@@ -1,0 +1,170 @@
+// An attacker who knows a victim's client id (ids are not secrets: they appear in every
+// event key and log line) and can choose the options of a request — the per-request form
+// every multi-tenant app uses — or reach the shared Redis, must never get the victim's
+// token: every way in ends at the token endpoint with invalid_client (issue 14).
+import { MemoryTokenStore, TokenManager, type TokenStore } from '@twilio-oauth/core';
+import { twilioOAuth as expressTwilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
+import { twilioOAuth as honoTwilioOAuth } from '@twilio-oauth/hono';
+import type { MockServer } from '@twilio-oauth/mock-server';
+import { RedisTokenStore } from '@twilio-oauth/redis';
+import express from 'express';
+import { Hono } from 'hono';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_ID, CLIENT_SECRET, messagesUrl, startMock } from './helpers/mock';
+import { REDIS_URL, redisClient, sharedRedisAvailable, uniquePrefix } from './helpers/redis';
+import { section, writeResults } from './helpers/results';
+
+const ATTACKER_SECRET = 'attacker-guess-31f0c2';
+const rows = section(
+  56,
+  'Multi-tenant isolation',
+  `One victim tenant (client id ${CLIENT_ID.slice(0, 8)}…) gets a token through a shared store; then an attacker who knows that client id sends a request whose per-request options name it with a wrong secret, through each adapter's per-request form and through a shared Redis. "Token requests" counts what reached the mock for the attacker.`,
+);
+const redisUp = await sharedRedisAvailable();
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await startMock();
+});
+afterAll(async () => {
+  await mock.close();
+  writeResults('multi-tenant', [rows]);
+});
+
+/** Per-request options, from headers, as a multi-tenant app would pick them. */
+const tenantOptions = (store: TokenStore, id: string, secret: string) => ({
+  clientId: id,
+  clientSecret: secret,
+  tokenUrl: mock.tokenUrl,
+  allowedHosts: ['127.0.0.1'],
+  retry: { maxAttempts: 1 },
+  store,
+});
+
+interface Tenant {
+  readonly id: string;
+  readonly secret: string;
+}
+const victim: Tenant = { id: CLIENT_ID, secret: CLIENT_SECRET };
+const attacker: Tenant = { id: CLIENT_ID, secret: ATTACKER_SECRET };
+
+async function expectIsolated(
+  label: string,
+  call: (tenant: Tenant) => Promise<{ status: number; body: string }>,
+) {
+  mock.reset();
+  const first = await call(victim);
+  expect(first.status, `${label}: victim`).toBe(200);
+  const before = mock.stats();
+  const stolen = await call(attacker);
+  const after = mock.stats();
+  expect(stolen.status, `${label}: attacker`).toBe(502);
+  expect(stolen.body, label).toContain('invalid_client');
+  // The attacker's request went to the token endpoint with its own secret, and no API call
+  // was made with the victim's token on its behalf.
+  expect(after.tokenRequests - before.tokenRequests, label).toBe(1);
+  expect(after.tokensIssued, label).toBe(before.tokensIssued);
+  expect(after.apiRequests, label).toBe(before.apiRequests);
+  // The victim keeps its token.
+  expect((await call(victim)).status, `${label}: victim again`).toBe(200);
+  expect(mock.stats().tokensIssued, label).toBe(1);
+  rows.rows.push({
+    fault: label,
+    callers: 'victim 200 · attacker 502 `invalid_client` · victim 200 again',
+    tokenRequests: '1 (the attacker’s own, refused)',
+    recovery: 'no token issued to the attacker; no API call made with the victim’s token',
+  });
+}
+
+describe('an attacker with a victim’s client id and a wrong secret', () => {
+  it('through Express’s per-request form, sharing one store', async () => {
+    const store = new MemoryTokenStore();
+    const app = express();
+    const middleware = expressTwilioOAuth((req) =>
+      tenantOptions(store, String(req.headers['x-client-id']), String(req.headers['x-secret'])),
+    );
+    app.use(middleware);
+    app.get('/messages', async (req, res, next) => {
+      try {
+        const upstream = await req.twilio.fetch(messagesUrl(mock));
+        res.status(upstream.status).send(await upstream.text());
+      } catch (error) {
+        next(error);
+      }
+    });
+    app.use(twilioOAuthErrorHandler());
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      await expectIsolated('Express `(req) => options`, shared MemoryTokenStore', async (t) => {
+        const res = await fetch(`http://127.0.0.1:${port}/messages`, {
+          headers: { 'x-client-id': t.id, 'x-secret': t.secret },
+        });
+        return { status: res.status, body: await res.text() };
+      });
+    } finally {
+      await middleware.close();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('through Hono’s per-request form, sharing one store', async () => {
+    const store = new MemoryTokenStore();
+    const app = new Hono()
+      .use(
+        honoTwilioOAuth((c) =>
+          tenantOptions(store, c.req.header('x-client-id') ?? '', c.req.header('x-secret') ?? ''),
+        ),
+      )
+      .get('/messages', async (c) => {
+        const upstream = await c.var.twilio.fetch(messagesUrl(mock));
+        return c.body(await upstream.text(), upstream.status as 200);
+      });
+    await expectIsolated('Hono `(c) => options`, shared MemoryTokenStore', async (t) => {
+      const res = await app.request('/messages', {
+        headers: { 'x-client-id': t.id, 'x-secret': t.secret },
+      });
+      return { status: res.status, body: await res.text() };
+    });
+  });
+
+  it.skipIf(!redisUp)('through a shared Redis, encrypted or not', async () => {
+    const client = redisClient(REDIS_URL);
+    try {
+      for (const encryptionKey of [
+        undefined,
+        globalThis.crypto.getRandomValues(new Uint8Array(32)),
+      ]) {
+        const keyPrefix = uniquePrefix();
+        // Each "process" has its own manager and its own store client view of one Redis.
+        const managerOf = (t: Tenant) =>
+          new TokenManager(
+            tenantOptions(
+              new RedisTokenStore({ client, keyPrefix, encryptionKey }),
+              t.id,
+              t.secret,
+            ),
+          );
+        const managers: TokenManager[] = [];
+        const label = `Redis store${encryptionKey ? ' (AES-GCM)' : ''}, separate processes`;
+        await expectIsolated(label, async (t) => {
+          const manager = managerOf(t);
+          managers.push(manager);
+          try {
+            const upstream = await manager.fetch(messagesUrl(mock));
+            await manager.settled();
+            return { status: upstream.status, body: await upstream.text() };
+          } catch (error) {
+            return { status: 502, body: String((error as Error).message) };
+          }
+        });
+        await Promise.all(managers.map((m) => m.close()));
+        const keys = await client.keys(`${keyPrefix}*`);
+        if (keys.length > 0) await client.del(...keys);
+      }
+    } finally {
+      client.disconnect();
+    }
+  });
+});
