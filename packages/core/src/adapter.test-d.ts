@@ -1,10 +1,12 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type AdapterConfig,
+  type ClientTokenHandle,
   createTokenHandle,
   type ManagerSource,
   managerSource,
   pendingWork,
+  type SdkClient,
   type SharedManagerOptions,
   type TokenManagerPool,
 } from './adapter';
@@ -31,7 +33,11 @@ describe('@twilio-oauth/core/adapter types', () => {
       () => manager,
       (error) => error,
     );
-    expectTypeOf(handle).toEqualTypeOf<TokenHandle>();
+    expectTypeOf(handle).toExtend<TokenHandle>();
+    expectTypeOf(handle).toEqualTypeOf<ClientTokenHandle>();
+    // Without @twilio-oauth/twilio in the program, the client's type is unknown.
+    expectTypeOf(handle.client).toEqualTypeOf<SdkClient>();
+    expectTypeOf<SdkClient>().toBeUnknown();
     expectTypeOf(pendingWork(handle)).toEqualTypeOf<Promise<void> | undefined>();
     expectTypeOf<TokenManagerPool['get']>().returns.toEqualTypeOf<TokenManager>();
   });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SECRET, startServer, type TestServer } from '../test/token-server';
 import {
+  clientsPerManager,
   createTokenHandle,
   isSharedManagerOptions,
   isTokenManager,
@@ -150,5 +151,66 @@ describe('pendingWork', () => {
   it('is undefined for what is not a kernel handle', () => {
     const manager = own(new TokenManager(options()));
     expect(pendingWork(manager)).toBeUndefined();
+  });
+});
+
+describe('clientsPerManager', () => {
+  it('builds one client per manager, shared by every handle on it', () => {
+    const factory = vi.fn((fetcher: { fetch: unknown }) => ({ fetcher }));
+    const clientOf = clientsPerManager(factory, (error) => error);
+    const a = own(new TokenManager(options()));
+    const b = own(new TokenManager(options({ clientId: 'OQother' })));
+    const first = createTokenHandle(
+      () => a,
+      (e) => e,
+      clientOf,
+    );
+    const second = createTokenHandle(
+      () => a,
+      (e) => e,
+      clientOf,
+    );
+    expect(first.client).toBe(second.client);
+    expect(
+      createTokenHandle(
+        () => b,
+        (e) => e,
+        clientOf,
+      ).client,
+    ).not.toBe(first.client);
+    expect(factory).toHaveBeenCalledTimes(2);
+  });
+
+  it("hands the factory the manager's fetch, token failures mapped", async () => {
+    const mapped = new Error('mapped');
+    let fetcher: { fetch(input: URL): Promise<Response> } | undefined;
+    const clientOf = clientsPerManager(
+      (f) => {
+        fetcher = f;
+        return {};
+      },
+      () => mapped,
+    );
+    const manager = own(new TokenManager(options()));
+    expect(
+      createTokenHandle(
+        () => manager,
+        (e) => e,
+        clientOf,
+      ).client,
+    ).toEqual({});
+    await manager.close();
+    await expect(fetcher?.fetch(new URL(`${server.url}/api`))).rejects.toBe(mapped);
+  });
+
+  it('without a factory, client names the option; a non-function is refused', () => {
+    const handle = createTokenHandle(
+      () => own(new TokenManager(options())),
+      (e) => e,
+    );
+    expect(() => handle.client).toThrow(InvalidOptionsError);
+    expect(() => handle.client).toThrow('@twilio-oauth/twilio');
+    expect(clientsPerManager(undefined, (e) => e)).toBeUndefined();
+    expect(() => clientsPerManager('no' as never, (e) => e)).toThrow('Invalid option "client"');
   });
 });

@@ -161,19 +161,96 @@ export function managerSource<Ctx>(config: AdapterConfig<Ctx>): ManagerSource<Ct
 }
 
 /**
+ * Filled in by `@twilio-oauth/twilio` (module augmentation) with `{ client: Twilio }`, so that
+ * the adapters' `client` is the official SDK's client type once that package is imported.
+ * The core itself never imports the SDK.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by @twilio-oauth/twilio.
+export interface TwilioOAuthClients {}
+
+/** The SDK client type an adapter hands out: the SDK's `Twilio` with `@twilio-oauth/twilio`. */
+export type SdkClient = TwilioOAuthClients extends { client: infer C } ? C : unknown;
+
+/** What a client factory gets: a manager's `fetch`, its token failures mapped for the framework. */
+export interface ClientFetcher {
+  fetch(input: URL, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * Builds the SDK client of one manager, e.g. `twilioClientFactory({ accountSid })` of
+ * `@twilio-oauth/twilio`. Called once per manager, on the first `handle.client`.
+ */
+export type ClientFactory = (fetcher: ClientFetcher) => SdkClient;
+
+/** A {@link TokenHandle} that also hands out the SDK client of its manager. */
+export interface ClientTokenHandle extends TokenHandle {
+  /**
+   * The official twilio SDK's client of this handle's manager, built on first use and then
+   * shared by every request on that manager. Its requests go through the manager's `fetch`
+   * (token failures with the framework's error, as `fetch()`).
+   *
+   * @throws {InvalidOptionsError} `client` when the adapter was given no client factory.
+   */
+  readonly client: SdkClient;
+}
+
+/**
+ * One SDK client per manager for a middleware: `factory` runs once per manager (a WeakMap,
+ * so a manager dropped from a pool takes its client along).
+ */
+export function clientsPerManager(
+  factory: ClientFactory | undefined,
+  mapError: ErrorMapper,
+): ((manager: TokenManager) => SdkClient) | undefined {
+  if (factory === undefined) return undefined;
+  if (typeof factory !== 'function') {
+    throw new InvalidOptionsError('client', 'must be a function (manager) => client');
+  }
+  const clients = new WeakMap<TokenManager, SdkClient>();
+  return (manager) => {
+    let client = clients.get(manager);
+    if (client === undefined) {
+      const rethrow = (error: unknown): never => {
+        throw mapError(error);
+      };
+      client = factory({ fetch: (input, init) => manager.fetch(input, init).catch(rethrow) });
+      clients.set(manager, client);
+    }
+    return client;
+  };
+}
+
+/**
  * The handle a request sees (`req.twilio`, `c.var.twilio`, Nest's service). Nothing
  * happens until a method is called; the manager is then resolved once for the handle's
  * lifetime, and errors go through the adapter's mapper. Members are arrow properties,
  * so detached methods (`const { fetch } = handle`) keep working.
  */
-class LazyTokenHandle implements TokenHandle {
+class LazyTokenHandle implements ClientTokenHandle {
   #manager: TokenManager | undefined;
   readonly #resolve: () => TokenManager;
   readonly #mapError: ErrorMapper;
+  readonly #clientOf: ((manager: TokenManager) => SdkClient) | undefined;
 
-  constructor(resolve: () => TokenManager, mapError: ErrorMapper) {
+  constructor(
+    resolve: () => TokenManager,
+    mapError: ErrorMapper,
+    clientOf?: (manager: TokenManager) => SdkClient,
+  ) {
     this.#resolve = resolve;
     this.#mapError = mapError;
+    this.#clientOf = clientOf;
+  }
+
+  get client(): SdkClient {
+    if (!this.#clientOf) {
+      throw new InvalidOptionsError(
+        'client',
+        "not configured: pass { client: twilioClientFactory({ accountSid }) } from '@twilio-oauth/twilio'",
+      );
+    }
+    this.#manager ??= this.#resolve();
+    return this.#clientOf(this.#manager);
   }
 
   readonly getToken = (options?: GetTokenOptions): Promise<AccessToken> =>
@@ -208,14 +285,19 @@ class LazyTokenHandle implements TokenHandle {
 
 /**
  * A lazy {@link TokenHandle} over the manager `resolve` returns (called on first use
- * only), with every rejection passed through `mapError`.
+ * only), with every rejection passed through `mapError`; `clientOf` (from
+ * {@link clientsPerManager}) makes its `client` available.
  *
  * @example
  * const handle = createTokenHandle(() => manager, toHttpError);
  * app.use((req, _res, next) => { req.twilio = handle; next(); });
  */
-export function createTokenHandle(resolve: () => TokenManager, mapError: ErrorMapper): TokenHandle {
-  return new LazyTokenHandle(resolve, mapError);
+export function createTokenHandle(
+  resolve: () => TokenManager,
+  mapError: ErrorMapper,
+  clientOf?: (manager: TokenManager) => SdkClient,
+): ClientTokenHandle {
+  return new LazyTokenHandle(resolve, mapError, clientOf);
 }
 
 /**

@@ -1,8 +1,14 @@
 import type { TokenManager } from '@twilio-oauth/core';
+import type { ClientFactory, ClientTokenHandle, SdkClient } from '@twilio-oauth/core/adapter';
 import type twilio from 'twilio';
 import type { Twilio } from 'twilio';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type TwilioClientOptions, type TwilioFetcher, twilioClient } from './index';
+import {
+  type TwilioClientOptions,
+  type TwilioFetcher,
+  twilioClient,
+  twilioClientFactory,
+} from './index';
 
 describe('public types', () => {
   it('returns the SDK Twilio client', () => {
@@ -22,5 +28,11 @@ describe('public types', () => {
     expectTypeOf<{ accountSid: string }>().toExtend<TwilioClientOptions>();
     expectTypeOf<{ apiBaseUrl: string }>().not.toExtend<TwilioClientOptions>();
     expectTypeOf<TwilioClientOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
+  });
+
+  it("makes the adapters' client the SDK Twilio type, and fits their client option", () => {
+    expectTypeOf<SdkClient>().toEqualTypeOf<Twilio>();
+    expectTypeOf<ClientTokenHandle['client']>().toEqualTypeOf<Twilio>();
+    expectTypeOf(twilioClientFactory({ accountSid: 'AC' })).toExtend<ClientFactory>();
   });
 });

@@ -7,4 +7,7 @@
 
 export type { TwilioClientOptions, TwilioFetcher } from './options';
 export { DEFAULT_TIMEOUT_MS } from './options';
-export { twilioClient } from './twilio-client';
+
+import './augment';
+
+export { twilioClient, twilioClientFactory } from './twilio-client';

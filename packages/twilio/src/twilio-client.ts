@@ -43,3 +43,19 @@ export function twilioClient(manager: TwilioFetcher, options: TwilioClientOption
   client.setAccountSid(config.accountSid);
   return client;
 }
+
+/**
+ * A client factory for the adapters' `client` option: `(manager) => twilioClient(manager,
+ * options)`, its options checked now. The adapter builds one client per manager, on first use.
+ *
+ * @throws {InvalidOptionsError} when an option is missing or wrong (named).
+ * @example
+ * app.use(twilioOAuth(config, { client: twilioClientFactory({ accountSid }) }));
+ * app.post('/send', async (req, res) => res.json(await req.twilio.client.messages.create(msg)));
+ */
+export function twilioClientFactory(
+  options: TwilioClientOptions,
+): (manager: TwilioFetcher) => Twilio {
+  resolveOptions({ fetch: () => Promise.reject(new Error('unused')) }, options);
+  return (manager) => twilioClient(manager, options);
+}

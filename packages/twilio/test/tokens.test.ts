@@ -3,7 +3,7 @@
 import { HostNotAllowedError, TokenRequestError } from '@twilio-oauth/core';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { twilioClient } from '../src/index';
+import { twilioClient, twilioClientFactory } from '../src/index';
 import { FROM, TO, useHarness } from './setup';
 
 const h = useHarness();
@@ -100,5 +100,20 @@ describe('tokens for the SDK', () => {
     expect(() => twilioClient({} as never, { accountSid: h.server.accountSid })).toThrow(
       'Invalid option "manager"',
     );
+  });
+});
+
+describe('twilioClientFactory', () => {
+  it('checks the options at once and builds a client per call', async () => {
+    expect(() => twilioClientFactory({ accountSid: 'nope' })).toThrow(
+      'Invalid option "accountSid"',
+    );
+    const factory = twilioClientFactory({
+      accountSid: h.server.accountSid,
+      apiBaseUrl: h.server.apiBaseUrl,
+    });
+    const client = factory(h.manager);
+    await expect(client.messages.list({ limit: 1 })).resolves.toEqual([]);
+    expect(factory(h.manager)).not.toBe(client);
   });
 });
