@@ -1,4 +1,5 @@
 import type { AccessToken, TokenHandle, TokenManager } from '@twilio-oauth/core';
+import type { ClientTokenHandle } from '@twilio-oauth/core/adapter';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
@@ -11,7 +12,8 @@ import {
 
 describe('types', () => {
   it('types req.twilio by declaration merging', () => {
-    expectTypeOf<Request['twilio']>().toEqualTypeOf<TokenHandle>();
+    expectTypeOf<Request['twilio']>().toExtend<TokenHandle>();
+    expectTypeOf<Request['twilio']>().toEqualTypeOf<ClientTokenHandle>();
     expectTypeOf<Request['twilio']['getToken']>().returns.resolves.toEqualTypeOf<AccessToken>();
     expectTypeOf<Request['twilio']['getAuthorizationHeader']>().returns.resolves.toBeString();
     expectTypeOf<Request['twilio']['fetch']>().returns.resolves.toEqualTypeOf<Response>();

@@ -3,6 +3,7 @@ export { TwilioOAuthHttpError, twilioOAuthErrorHandler } from './errors';
 export { twilioOAuth } from './middleware';
 export type {
   TwilioOAuthConfig,
+  TwilioOAuthExtras,
   TwilioOAuthMiddleware,
   TwilioOAuthOptionsFactory,
   TwilioOAuthSharedManagerOptions,

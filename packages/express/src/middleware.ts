@@ -1,7 +1,7 @@
-import { createTokenHandle, managerSource } from '@twilio-oauth/core/adapter';
+import { clientsPerManager, createTokenHandle, managerSource } from '@twilio-oauth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 import { toHttpError } from './errors';
-import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
+import type { TwilioOAuthConfig, TwilioOAuthExtras, TwilioOAuthMiddleware } from './types';
 
 /**
  * Express middleware that puts `req.twilio` on every request: `getToken()`,
@@ -22,6 +22,9 @@ import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
  *
  * @throws {InvalidOptionsError} (from the core) when `config` is neither options, `{ manager }`
  *   nor a function, or a static option is invalid; the message names the option, never a secret.
+ * `extras.client` (e.g. `twilioClientFactory({ accountSid })` of `@twilio-oauth/twilio`) makes
+ * `req.twilio.client` the official twilio SDK's client, one per manager.
+ *
  * @example
  * app.use(twilioOAuth({ clientId: env.TWILIO_CLIENT_ID, clientSecret: env.TWILIO_CLIENT_SECRET }));
  * app.get('/messages', async (req, res) => {
@@ -29,13 +32,17 @@ import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
  *   res.status(upstream.status).json(await upstream.json());
  * });
  */
-export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
+export function twilioOAuth(
+  config: TwilioOAuthConfig,
+  extras: TwilioOAuthExtras = {},
+): TwilioOAuthMiddleware {
   const source = managerSource<Request>(config);
+  const clientOf = clientsPerManager(extras.client, toHttpError);
   const { manager } = source;
   let handler: RequestHandler;
   if (manager) {
     // Nothing per request to remember: every request shares one handle.
-    const handle = createTokenHandle(() => manager, toHttpError);
+    const handle = createTokenHandle(() => manager, toHttpError, clientOf);
     handler = (req, _res, next) => {
       req.twilio = handle;
       next();
@@ -43,7 +50,7 @@ export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
   } else {
     // The options function runs on first use only, once per request.
     handler = (req, _res, next) => {
-      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError);
+      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError, clientOf);
       next();
     };
   }

@@ -1,6 +1,7 @@
-import type { TokenHandle } from '@twilio-oauth/core';
 import type {
   AdapterConfig,
+  ClientFactory,
+  ClientTokenHandle,
   OptionsFactory,
   SharedManagerOptions,
 } from '@twilio-oauth/core/adapter';
@@ -15,9 +16,10 @@ declare global {
        * Twilio OAuth tokens for this request, set by `twilioOAuth()`: `getToken()`,
        * `getAuthorizationHeader()` and an authenticated `fetch()`. Lazy: nothing is
        * requested until a method is called. Token failures reject with a
-       * `TwilioOAuthHttpError` (status 502 or 503).
+       * `TwilioOAuthHttpError` (status 502 or 503). `client`: the official twilio SDK's
+       * client of this request's manager, with `twilioOAuth(config, { client })`.
        */
-      twilio: TokenHandle;
+      twilio: ClientTokenHandle;
     }
   }
 }
@@ -49,4 +51,13 @@ export interface TwilioOAuthMiddleware extends RequestHandler {
    * open (it is yours). Later `req.twilio` calls reject.
    */
   close(): Promise<void>;
+}
+
+/** The second argument of `twilioOAuth()`. */
+export interface TwilioOAuthExtras {
+  /**
+   * Builds `req.twilio.client`, once per manager: `twilioClientFactory({ accountSid })` from
+   * `@twilio-oauth/twilio` (with `twilio` installed). Without it, `req.twilio.client` throws.
+   */
+  readonly client?: ClientFactory;
 }
