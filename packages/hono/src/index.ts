@@ -20,6 +20,7 @@ export type {
   TwilioHandle,
   TwilioOAuthConfig,
   TwilioOAuthEnv,
+  TwilioOAuthExtras,
   TwilioOAuthMiddleware,
   TwilioOAuthOptionsFactory,
   TwilioOAuthSharedManagerOptions,

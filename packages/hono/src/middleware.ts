@@ -1,8 +1,18 @@
 import type { TokenHandle } from '@twilio-oauth/core';
-import { createTokenHandle, managerSource, pendingWork } from '@twilio-oauth/core/adapter';
+import {
+  clientsPerManager,
+  createTokenHandle,
+  managerSource,
+  pendingWork,
+} from '@twilio-oauth/core/adapter';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { toHttpException } from './errors';
-import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthMiddleware } from './types';
+import type {
+  TwilioOAuthConfig,
+  TwilioOAuthEnv,
+  TwilioOAuthExtras,
+  TwilioOAuthMiddleware,
+} from './types';
 
 /**
  * Hono middleware that sets `c.var.twilio`, a lazy handle with `getToken()`,
@@ -40,16 +50,22 @@ import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthMiddleware } from '.
  */
 export function twilioOAuth<E extends Env = Env>(
   config: TwilioOAuthConfig<E>,
+  extras?: TwilioOAuthExtras,
 ): TwilioOAuthMiddleware<E & TwilioOAuthEnv>;
 // The public signature carries the app's Env for typed `c.env` and `c.var.twilio`;
 // the implementation is Env-agnostic, since Hono's Context is invariant in Env.
-export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
+export function twilioOAuth(
+  config: TwilioOAuthConfig,
+  extras: TwilioOAuthExtras = {},
+): TwilioOAuthMiddleware {
   const source = managerSource<Context>(config);
+  const clientOf = clientsPerManager(extras.client, toHttpException);
   const { manager } = source;
   // Options and { manager }: one handle for every request, nothing allocated per request.
-  const shared = manager && createTokenHandle(() => manager, toHttpException);
+  const shared = manager && createTokenHandle(() => manager, toHttpException, clientOf);
   const middleware: MiddlewareHandler = async (c, next) => {
-    const handle = shared ?? createTokenHandle(() => source.managerFor(c), toHttpException);
+    const handle =
+      shared ?? createTokenHandle(() => source.managerFor(c), toHttpException, clientOf);
     c.set('twilio', handle);
     try {
       await next();

@@ -1,6 +1,7 @@
-import type { TokenHandle } from '@twilio-oauth/core';
 import type {
   AdapterConfig,
+  ClientFactory,
+  ClientTokenHandle,
   OptionsFactory,
   SharedManagerOptions,
 } from '@twilio-oauth/core/adapter';
@@ -16,7 +17,7 @@ import type { Context, Env, MiddlewareHandler } from 'hono';
  * service is unavailable (timeout, network error, 5xx, 429). Its message is safe to
  * send to a client; the core `TokenRequestError` is its `cause`.
  */
-export type TwilioHandle = TokenHandle;
+export type TwilioHandle = ClientTokenHandle;
 
 /**
  * The context variables the middleware sets.
@@ -86,3 +87,13 @@ export type TwilioOAuthMiddleware<E extends Env = Env> = MiddlewareHandler<E> & 
    */
   close(): Promise<void>;
 };
+
+/** The second argument of `twilioOAuth()`. */
+export interface TwilioOAuthExtras {
+  /**
+   * Builds `c.var.twilio.client`, once per manager: `twilioClientFactory({ accountSid })` from
+   * `@twilio-oauth/twilio` (Node and Bun, with `twilio` installed). Without it,
+   * `c.var.twilio.client` throws; nothing of the SDK is imported by this package.
+   */
+  readonly client?: ClientFactory;
+}
