@@ -6,8 +6,12 @@ export type {
   TokenManager,
   TokenManagerOptions,
 } from '@twilio-oauth/core';
-export { TWILIO_OAUTH_MODULE_OPTIONS, TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
-export { InjectTwilioTokenManager } from './twilio-oauth.decorators.js';
+export {
+  TWILIO_CLIENT,
+  TWILIO_OAUTH_MODULE_OPTIONS,
+  TWILIO_TOKEN_MANAGER,
+} from './twilio-oauth.constants.js';
+export { InjectTwilioClient, InjectTwilioTokenManager } from './twilio-oauth.decorators.js';
 export { TwilioOAuthModule } from './twilio-oauth.module.js';
 export { TwilioOAuthService } from './twilio-oauth.service.js';
 export type {

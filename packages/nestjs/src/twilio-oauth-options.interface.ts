@@ -1,6 +1,6 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { TokenManagerOptions } from '@twilio-oauth/core';
-import type { SharedManagerOptions } from '@twilio-oauth/core/adapter';
+import type { ClientFactory, SharedManagerOptions } from '@twilio-oauth/core/adapter';
 
 /**
  * A `TokenManager` created elsewhere and shared with this module (e.g. with the Express or Hono
@@ -38,6 +38,12 @@ export interface TwilioOAuthModuleExtras {
    * importing `TwilioOAuthModule` there. Default `false`.
    */
   isGlobal?: boolean;
+  /**
+   * Builds `TwilioOAuthService.client` (and the `@InjectTwilioClient()` provider): the official
+   * twilio SDK's client, once, e.g. `twilioClientFactory({ accountSid })` from
+   * `@twilio-oauth/twilio` (with `twilio` installed). Without it, `client` throws.
+   */
+  client?: ClientFactory;
 }
 
 /**

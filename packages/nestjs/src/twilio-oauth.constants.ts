@@ -22,3 +22,14 @@ export const TWILIO_OAUTH_MODULE_OPTIONS: unique symbol = Symbol.for(
  * ```
  */
 export const TWILIO_TOKEN_MANAGER: unique symbol = Symbol.for('@twilio-oauth/nestjs:token-manager');
+
+/** Injection token of the client factory given as `client` (internal to the module). */
+export const TWILIO_CLIENT_FACTORY: unique symbol = Symbol.for(
+  '@twilio-oauth/nestjs:client-factory',
+);
+
+/**
+ * Injection token of the official twilio SDK's client (`TwilioOAuthService.client`), provided
+ * when the module has a `client` factory. Prefer {@link InjectTwilioClient}.
+ */
+export const TWILIO_CLIENT: unique symbol = Symbol.for('@twilio-oauth/nestjs:twilio-client');

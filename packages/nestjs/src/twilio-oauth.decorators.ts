@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
+import { TWILIO_CLIENT, TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
 
 /**
  * Injects the module's `TokenManager` (from `@twilio-oauth/core`), for what the service does not
@@ -19,3 +19,13 @@ import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
  */
 export const InjectTwilioTokenManager = (): PropertyDecorator & ParameterDecorator =>
   Inject(TWILIO_TOKEN_MANAGER);
+
+/**
+ * Injects the official twilio SDK's client of the module (`TwilioOAuthService.client`); the
+ * module needs a `client` factory, e.g. `twilioClientFactory({ accountSid })`.
+ *
+ * @example
+ * constructor(@InjectTwilioClient() private readonly twilio: Twilio) {}
+ */
+export const InjectTwilioClient = (): PropertyDecorator & ParameterDecorator =>
+  Inject(TWILIO_CLIENT);

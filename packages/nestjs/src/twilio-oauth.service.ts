@@ -1,7 +1,18 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { AccessToken, GetTokenOptions, TokenHandle, TokenManager } from '@twilio-oauth/core';
-import { createTokenHandle, isSharedManagerOptions } from '@twilio-oauth/core/adapter';
-import { TWILIO_OAUTH_MODULE_OPTIONS, TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
+import {
+  type ClientFactory,
+  type ClientTokenHandle,
+  clientsPerManager,
+  createTokenHandle,
+  isSharedManagerOptions,
+  type SdkClient,
+} from '@twilio-oauth/core/adapter';
+import {
+  TWILIO_CLIENT_FACTORY,
+  TWILIO_OAUTH_MODULE_OPTIONS,
+  TWILIO_TOKEN_MANAGER,
+} from './twilio-oauth.constants.js';
 import { toHttpException } from './twilio-oauth.exceptions.js';
 import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
 
@@ -36,14 +47,30 @@ type FetchInput = Parameters<TokenHandle['fetch']>[0];
 export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
   private readonly ownsManager: boolean;
   // The core's handle maps every rejection to the Nest exceptions below.
-  private readonly handle: TokenHandle;
+  private readonly handle: ClientTokenHandle;
 
   constructor(
     @Inject(TWILIO_TOKEN_MANAGER) private readonly manager: TokenManager,
     @Inject(TWILIO_OAUTH_MODULE_OPTIONS) options: TwilioOAuthModuleOptions,
+    @Optional() @Inject(TWILIO_CLIENT_FACTORY) clientFactory?: ClientFactory,
   ) {
     this.ownsManager = !isSharedManagerOptions(options);
-    this.handle = createTokenHandle(() => manager, toHttpException);
+    this.handle = createTokenHandle(
+      () => manager,
+      toHttpException,
+      clientsPerManager(clientFactory, toHttpException),
+    );
+  }
+
+  /**
+   * The official twilio SDK's client of this module's manager, built on first use: every
+   * call through the manager, token failures as the same Nest exceptions as `fetch()`. Typed
+   * as the SDK's `Twilio` once `@twilio-oauth/twilio` is imported.
+   *
+   * @throws {InvalidOptionsError} `client` when the module was given no `client` factory.
+   */
+  get client(): SdkClient {
+    return this.handle.client;
   }
 
   /**
