@@ -6,7 +6,9 @@
 // GET /token-info reports the manager's state and shutdown closes it.
 import { type RetryOptions, TokenManager } from '@twilio-oauth/core';
 import { twilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
+import { twilioClientFactory } from '@twilio-oauth/twilio';
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
+import twilio from 'twilio';
 import type { Credentials } from './config';
 import { createMetrics } from './metrics';
 
@@ -44,7 +46,14 @@ export function createApp(config: AppConfig): SampleApp {
   const app = express();
   app.disable('x-powered-by');
   // The sample owns the manager (for tokenInfo() and shutdown), so it shares it.
-  app.use(twilioOAuth({ manager }));
+  // `req.twilio.client`: the official twilio SDK, its requests through the same manager.
+  const apiHost = new URL(config.apiBaseUrl).hostname;
+  const onTwilio = apiHost === 'twilio.com' || apiHost.endsWith('.twilio.com');
+  const client = twilioClientFactory({
+    accountSid: config.accountSid,
+    ...(onTwilio ? {} : { apiBaseUrl: config.apiBaseUrl }),
+  });
+  app.use(twilioOAuth({ manager }, { client }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -89,6 +98,22 @@ export function createApp(config: AppConfig): SampleApp {
     await relay(upstream, res);
   });
 
+  // The same two calls through the twilio SDK: typed parameters and results, RestException.
+  app.get('/sdk/messages', async (req, res) => {
+    const messages = await req.twilio.client.messages.list({ limit: 20 });
+    res.json({ messages: messages.map((m) => m.toJSON()) });
+  });
+
+  app.post('/sdk/messages', express.json(), async (req, res) => {
+    const { to, from, body } = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof to !== 'string' || typeof from !== 'string' || typeof body !== 'string') {
+      res.status(400).json({ error: 'to, from and body must be strings' });
+      return;
+    }
+    const message = await req.twilio.client.messages.create({ to, from, body });
+    res.status(201).json({ sid: message.sid, status: message.status, to: message.to });
+  });
+
   // The token handling's OpenTelemetry metrics, for Prometheus (see metrics.ts).
   app.get('/metrics', metrics.handler);
 
@@ -97,6 +122,7 @@ export function createApp(config: AppConfig): SampleApp {
   });
   // Token failures: 502 / 503 with a message that never holds a secret or token.
   app.use(twilioOAuthErrorHandler());
+  app.use(twilioApiError);
   app.use(lastResort);
 
   return {
@@ -124,6 +150,15 @@ async function relay(upstream: globalThis.Response, res: Response): Promise<void
 }
 
 /** JSON for everything else: client errors (e.g. unparseable JSON) as 4xx, the rest as 500. */
+/** The SDK's API errors: Twilio's status and code, as the raw routes pass them through. */
+const twilioApiError: ErrorRequestHandler = (err, _req, res, next) => {
+  if (!(err instanceof twilio.RestException) || res.headersSent) {
+    next(err);
+    return;
+  }
+  res.status(err.status).json({ error: err.message, code: err.code, moreInfo: err.moreInfo });
+};
+
 const lastResort: ErrorRequestHandler = (err, _req, res, next) => {
   if (res.headersSent) {
     next(err);

@@ -216,3 +216,42 @@ describe('express-sample token failures', () => {
     }
   });
 });
+
+describe('the twilio SDK routes (req.twilio.client)', () => {
+  it('send and list through the SDK on the same token as the raw routes', async () => {
+    const running = await run();
+    try {
+      mock.reset();
+      const sent = await call(`${running.url}/sdk/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: '+15005550006', from: '+15005550001', body: 'via SDK' }),
+      });
+      expect(sent.status).toBe(201);
+      expect(sent.json).toMatchObject({ status: 'queued', to: '+15005550006' });
+      const raw = await call(`${running.url}/messages`);
+      const listed = await call(`${running.url}/sdk/messages`);
+      expect(listed.status).toBe(200);
+      expect(listed.json.messages[0]).toMatchObject({ sid: sent.json.sid, body: 'via SDK' });
+      expect(raw.json.messages[0].sid).toBe(sent.json.sid);
+      expect(mock.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 3 });
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("answers the SDK's RestException with Twilio's status and code", async () => {
+    const running = await run();
+    try {
+      const sent = await call(`${running.url}/sdk/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: '+15005550006', from: '+15005550001', body: '' }),
+      });
+      expect(sent.status).toBe(400);
+      expect(sent.json).toMatchObject({ code: 21602 });
+    } finally {
+      await running.close();
+    }
+  });
+});
