@@ -25,9 +25,17 @@ export type TwilioOAuthSharedManagerOptions = SharedManagerOptions & {
  * };
  * ```
  */
-export type TwilioOAuthModuleOptions =
+export type TwilioOAuthModuleOptions = (
   | (TokenManagerOptions & { manager?: never })
-  | TwilioOAuthSharedManagerOptions;
+  | TwilioOAuthSharedManagerOptions
+) & {
+  /**
+   * `TwilioOAuthService.client`'s factory, when it depends on configuration (returned by
+   * `forRootAsync`'s `useFactory`); the `client` extra does the same and also provides
+   * `@InjectTwilioClient()`.
+   */
+  client?: ClientFactory;
+};
 
 /**
  * Module-level settings that sit beside the options in `forRoot()` / `forRootAsync()`.

@@ -63,6 +63,19 @@ describe('TwilioOAuthService.client', () => {
     await expect(module.get(TwilioOAuthService).client.messages.list()).resolves.toEqual([]);
   });
 
+  it("forRootAsync's useFactory may return client, built from configuration", async () => {
+    const module = await Test.createTestingModule({
+      imports: [
+        TwilioOAuthModule.forRootAsync({
+          useFactory: () => ({ ...managerOptions(mock), client: factoryFor() }),
+        }),
+      ],
+    }).compile();
+    closers.push(() => module.close());
+    await expect(module.get(TwilioOAuthService).client.messages.list()).resolves.toEqual([]);
+    expect(mock.stats().tokenRequests).toBe(1);
+  });
+
   it('without client: the service says how to configure it; no provider is registered', async () => {
     const module = await Test.createTestingModule({
       imports: [TwilioOAuthModule.forRoot(managerOptions(mock))],

@@ -11,7 +11,12 @@ import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.
  * the module's types forbid them there.
  */
 export function resolveTokenManager(options: TwilioOAuthModuleOptions): TokenManager {
-  return staticManager(options, { blame: 'other' }).manager;
+  // `client` is the service's, not the manager's (anything else is for staticManager to judge).
+  const managerOptions =
+    typeof options === 'object' && options !== null && 'client' in options
+      ? (({ client: _client, ...rest }) => rest)(options)
+      : options;
+  return staticManager(managerOptions as TwilioOAuthModuleOptions, { blame: 'other' }).manager;
 }
 
 /** Provides the TokenManager under {@link TWILIO_TOKEN_MANAGER}. */

@@ -58,7 +58,7 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
     this.handle = createTokenHandle(
       () => manager,
       toHttpException,
-      clientsPerManager(clientFactory, toHttpException),
+      clientsPerManager(clientFactory ?? options.client, toHttpException),
     );
   }
 

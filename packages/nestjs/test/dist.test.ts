@@ -81,7 +81,8 @@ describe.each(builds)('dist ($format)', (build) => {
   it('emits the constructor metadata that class-type injection reads', () => {
     const paramtypes = (target: Type) => Reflect.getMetadata('design:paramtypes', target);
     expect(paramtypes(build.HealthIndicator)).toEqual([HealthIndicatorService, Object]);
-    expect(paramtypes(build.Service)).toHaveLength(2);
+    // The manager, the options and the optional client factory.
+    expect(paramtypes(build.Service)).toHaveLength(3);
   });
 
   it('injects the service and the health indicator by class type', async () => {
