@@ -177,3 +177,29 @@ describe('nest-sample routes', () => {
     expect(String(error)).not.toContain(CLIENT.clientSecret);
   });
 });
+
+describe('nest-sample SDK routes (TwilioOAuthService.client)', () => {
+  it('send and list through the SDK on the same token as the raw routes', async () => {
+    const call = await start();
+    const sent = await call('POST', '/sdk/messages', {
+      to: '+15005550006',
+      from: '+15005550001',
+      body: 'via SDK',
+    });
+    expect(sent.status).toBe(201);
+    expect(sent.json).toMatchObject({ status: 'queued', to: '+15005550006' });
+    const raw = await call('GET', '/messages');
+    const listed = await call('GET', '/sdk/messages');
+    expect(listed.status).toBe(200);
+    expect((listed.json.messages as { sid: string }[])[0]?.sid).toBe(sent.json.sid);
+    expect((raw.json.messages as { sid: string }[])[0]?.sid).toBe(sent.json.sid);
+    expect(mock.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 3 });
+  });
+
+  it("answers the SDK's RestException with Twilio's status and code", async () => {
+    const call = await start();
+    const sent = await call('POST', '/sdk/messages', { to: '+15005550006', from: '+1', body: '' });
+    expect(sent.status).toBe(400);
+    expect(JSON.stringify(sent.json)).toContain('21602');
+  });
+});
