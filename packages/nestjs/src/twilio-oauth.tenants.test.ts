@@ -13,6 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   MESSAGES_URL,
   type Platform,
+  ProbeController,
   platforms,
   probeProviders,
   type RunningApp,
@@ -205,8 +206,32 @@ describe.each(platforms)('TwilioOAuthModule per tenant on $name', (platform: Pla
     expect(ours()[2]).toMatchObject({ level: 'log' });
     expect(ours()[2]?.message).toContain('recovered from token service unavailable');
 
-    for (const { message } of lines)
+    for (const { message } of lines) {
       for (const secret of SECRETS) expect(message).not.toContain(secret);
+    }
+  });
+
+  it('logs the static form’s failures the same way', async () => {
+    const { lines, logger } = recorder();
+    running = await startApp(
+      platform,
+      {
+        imports: [
+          TwilioOAuthModule.forRoot({
+            ...forRequest({ headers: { 'x-tenant': 'umbrella' } }),
+            clientSecret: WRONG_SECRET,
+          }),
+        ],
+        controllers: [ProbeController],
+        providers: probeProviders(mock),
+      },
+      { logger },
+    );
+    for (let i = 0; i < 3; i++) expect((await running.get('/token')).status).toBe(502);
+    const ours = lines.filter((line) => line.context === 'TwilioOAuth');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]?.message).toContain(TENANTS.umbrella.clientId);
+    expect(ours[0]?.message).not.toContain(WRONG_SECRET);
   });
 });
 
