@@ -1,7 +1,16 @@
-import { createTokenHandle, managerSource } from '@twilio-oauth/core/adapter';
+import {
+  CONSOLE_FAILURE_LOGGER,
+  createTokenHandle,
+  failureLog,
+  managerSource,
+} from '@twilio-oauth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 import { toHttpError } from './errors';
-import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
+import type {
+  TwilioOAuthConfig,
+  TwilioOAuthMiddleware,
+  TwilioOAuthMiddlewareOptions,
+} from './types';
 
 /**
  * Express middleware that puts `req.twilio` on every request: `getToken()`,
@@ -20,8 +29,13 @@ import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
  * message that never holds a secret or token. Express 5 passes a rejected async
  * handler to `next(err)` itself; on Express 4 call `next(err)` yourself.
  *
+ * `options.logger` gets one line when a credential starts failing (rejected → 502,
+ * unavailable → 503) and one when it recovers, not one per request; default `console`,
+ * `false` for none (see {@link TwilioOAuthMiddlewareOptions}).
+ *
  * @throws {InvalidOptionsError} (from the core) when `config` is neither options, `{ manager }`
- *   nor a function, or a static option is invalid; the message names the option, never a secret.
+ *   nor a function, a static option is invalid, or `logger` has no `warn()` and `info()`; the
+ *   message names the option, never a secret.
  * @example
  * app.use(twilioOAuth({ clientId: env.TWILIO_CLIENT_ID, clientSecret: env.TWILIO_CLIENT_SECRET }));
  * app.get('/messages', async (req, res) => {
@@ -29,13 +43,18 @@ import type { TwilioOAuthConfig, TwilioOAuthMiddleware } from './types';
  *   res.status(upstream.status).json(await upstream.json());
  * });
  */
-export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
+export function twilioOAuth(
+  config: TwilioOAuthConfig,
+  options: TwilioOAuthMiddlewareOptions = {},
+): TwilioOAuthMiddleware {
+  // One log per middleware, made once: the handles below share it.
+  const handleOptions = { failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER) };
   const source = managerSource<Request>(config);
   const { manager } = source;
   let handler: RequestHandler;
   if (manager) {
     // Nothing per request to remember: every request shares one handle.
-    const handle = createTokenHandle(() => manager, toHttpError);
+    const handle = createTokenHandle(() => manager, toHttpError, handleOptions);
     handler = (req, _res, next) => {
       req.twilio = handle;
       next();
@@ -43,7 +62,7 @@ export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
   } else {
     // The options function runs on first use only, once per request.
     handler = (req, _res, next) => {
-      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError);
+      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError, handleOptions);
       next();
     };
   }

@@ -1,8 +1,19 @@
 import type { TokenHandle } from '@twilio-oauth/core';
-import { createTokenHandle, managerSource, pendingWork } from '@twilio-oauth/core/adapter';
+import {
+  CONSOLE_FAILURE_LOGGER,
+  createTokenHandle,
+  failureLog,
+  managerSource,
+  pendingWork,
+} from '@twilio-oauth/core/adapter';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 import { toHttpException } from './errors';
-import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthMiddleware } from './types';
+import type {
+  TwilioOAuthConfig,
+  TwilioOAuthEnv,
+  TwilioOAuthMiddleware,
+  TwilioOAuthMiddlewareOptions,
+} from './types';
 
 /**
  * Hono middleware that sets `c.var.twilio`, a lazy handle with `getToken()`,
@@ -25,9 +36,13 @@ import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthMiddleware } from '.
  * manager still has in flight when the response goes out (a background refresh, a
  * store write, an exchange this request joined) is kept alive with it.
  *
+ * `options.logger` gets one line when a credential starts failing (rejected → 502,
+ * unavailable → 503) and one when it recovers, not one per request; default `console`,
+ * `false` for none (see {@link TwilioOAuthMiddlewareOptions}).
+ *
  * @throws {InvalidOptionsError} at creation, when static options are invalid (the
- *   message names the option and never echoes the secret), or when `manager` is not a
- *   `TokenManager`.
+ *   message names the option and never echoes the secret), when `manager` is not a
+ *   `TokenManager`, or when `logger` has no `warn()` and `info()`.
  * @example
  * ```ts
  * const app = new Hono().use(
@@ -40,16 +55,23 @@ import type { TwilioOAuthConfig, TwilioOAuthEnv, TwilioOAuthMiddleware } from '.
  */
 export function twilioOAuth<E extends Env = Env>(
   config: TwilioOAuthConfig<E>,
+  options?: TwilioOAuthMiddlewareOptions,
 ): TwilioOAuthMiddleware<E & TwilioOAuthEnv>;
 // The public signature carries the app's Env for typed `c.env` and `c.var.twilio`;
 // the implementation is Env-agnostic, since Hono's Context is invariant in Env.
-export function twilioOAuth(config: TwilioOAuthConfig): TwilioOAuthMiddleware {
+export function twilioOAuth(
+  config: TwilioOAuthConfig,
+  options: TwilioOAuthMiddlewareOptions = {},
+): TwilioOAuthMiddleware {
+  // One log per middleware, made once: the handles below share it.
+  const handleOptions = { failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER) };
   const source = managerSource<Context>(config);
   const { manager } = source;
   // Options and { manager }: one handle for every request, nothing allocated per request.
-  const shared = manager && createTokenHandle(() => manager, toHttpException);
+  const shared = manager && createTokenHandle(() => manager, toHttpException, handleOptions);
   const middleware: MiddlewareHandler = async (c, next) => {
-    const handle = shared ?? createTokenHandle(() => source.managerFor(c), toHttpException);
+    const handle =
+      shared ?? createTokenHandle(() => source.managerFor(c), toHttpException, handleOptions);
     c.set('twilio', handle);
     try {
       await next();

@@ -16,5 +16,7 @@ export type {
   TwilioOAuthModuleForRootOptions,
   TwilioOAuthModuleOptions,
   TwilioOAuthOptionsFactory,
+  TwilioOAuthPerRequestOptions,
+  TwilioOAuthRequest,
   TwilioOAuthSharedManagerOptions,
 } from './twilio-oauth-options.interface.js';

@@ -1,9 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { AccessToken, GetTokenOptions, TokenHandle, TokenManager } from '@twilio-oauth/core';
-import { createTokenHandle, isSharedManagerOptions } from '@twilio-oauth/core/adapter';
+import { createTokenHandle, type ManagerSource } from '@twilio-oauth/core/adapter';
 import { TWILIO_OAUTH_MODULE_OPTIONS, TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
 import { toHttpException } from './twilio-oauth.exceptions.js';
-import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
+import { moduleManagerSource, nestFailureLog, noModuleManager } from './twilio-oauth.tenants.js';
+import type {
+  TwilioOAuthModuleOptions,
+  TwilioOAuthRequest,
+} from './twilio-oauth-options.interface.js';
 
 /** What `fetch` accepts as its first argument (`RequestInfo | URL`, as core declares it). */
 type FetchInput = Parameters<TokenHandle['fetch']>[0];
@@ -16,8 +20,16 @@ type FetchInput = Parameters<TokenHandle['fetch']>[0];
  * `cause`, so a request handler that lets them propagate answers with the right status and no
  * secret.
  *
+ * Token failures are logged through Nest's `Logger` (context `TwilioOAuth`) once per change of
+ * state per credential: a `warn` line when the credentials are rejected (502) or the token
+ * service is unavailable (503), a `log` line when a token is issued again; never a secret.
+ *
+ * With per-request credentials (`forRoot({ forRequest })`), call {@link forRequest} with the
+ * request for its handle; the service's own methods then reject (there is no module manager).
+ *
  * On application shutdown (`app.close()`), after the HTTP server has stopped, the manager the
- * module created is closed; a manager passed in as `{ manager }` is left to its owner.
+ * module created (or every manager of the per-request pool) is closed; a manager passed in as
+ * `{ manager }` is left to its owner.
  *
  * @example
  * ```ts
@@ -34,16 +46,46 @@ type FetchInput = Parameters<TokenHandle['fetch']>[0];
  */
 @Injectable()
 export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
-  private readonly ownsManager: boolean;
-  // The core's handle maps every rejection to the Nest exceptions below.
+  // The core's handle maps every rejection to the Nest exceptions below, and logs failures.
   private readonly handle: TokenHandle;
+  private readonly source: ManagerSource<TwilioOAuthRequest>;
+  private readonly handleOptions = { failures: nestFailureLog() };
 
   constructor(
     @Inject(TWILIO_TOKEN_MANAGER) private readonly manager: TokenManager,
     @Inject(TWILIO_OAUTH_MODULE_OPTIONS) options: TwilioOAuthModuleOptions,
   ) {
-    this.ownsManager = !isSharedManagerOptions(options);
-    this.handle = createTokenHandle(() => manager, toHttpException);
+    this.source = moduleManagerSource(manager, options);
+    const { manager: only } = this.source;
+    this.handle = createTokenHandle(
+      () => only ?? noModuleManager(),
+      toHttpException,
+      this.handleOptions,
+    );
+  }
+
+  /**
+   * The token handle of one request (`getToken()`, `getAuthorizationHeader()`, `fetch()`, errors
+   * mapped as the service's): with `forRoot({ forRequest })`, over the pooled manager of the
+   * credentials `forRequest(request)` returns, computed on first use; otherwise the module's
+   * one handle, whatever the request. Providers stay singletons: pass the request from the
+   * controller (`@Req()`), no request scope needed.
+   *
+   * @example
+   * ```ts
+   * @Get('messages')
+   * async list(@Req() req: Request) {
+   *   return (await this.twilio.forRequest(req).fetch(messagesUrl)).json();
+   * }
+   * ```
+   */
+  forRequest(request: TwilioOAuthRequest): TokenHandle {
+    if (this.source.manager) return this.handle;
+    return createTokenHandle(
+      () => this.source.managerFor(request),
+      toHttpException,
+      this.handleOptions,
+    );
   }
 
   /**
@@ -97,10 +139,11 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
   }
 
   /**
-   * Closes the manager the module created. Called by Nest on `app.close()` (and on a signal when
-   * `enableShutdownHooks()` is on), after the HTTP server has stopped taking requests.
+   * Closes the manager the module created, or every manager of the per-request pool. Called by
+   * Nest on `app.close()` (and on a signal when `enableShutdownHooks()` is on), after the HTTP
+   * server has stopped taking requests.
    */
   async onApplicationShutdown(): Promise<void> {
-    if (this.ownsManager) await this.manager.close();
+    await this.source.close();
   }
 }
