@@ -2,10 +2,18 @@
 // event key and log line) and can choose the options of a request — the per-request form
 // every multi-tenant app uses — or reach the shared Redis, must never get the victim's
 // token: every way in ends at the token endpoint with invalid_client (issue 14).
+import 'reflect-metadata';
+import { Controller, Get, Inject, Req } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { MemoryTokenStore, TokenManager, type TokenStore } from '@twilio-oauth/core';
 import { twilioOAuth as expressTwilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import { twilioOAuth as honoTwilioOAuth } from '@twilio-oauth/hono';
 import type { MockServer } from '@twilio-oauth/mock-server';
+import {
+  TwilioOAuthModule,
+  type TwilioOAuthRequest,
+  TwilioOAuthService,
+} from '@twilio-oauth/nestjs';
 import { RedisTokenStore } from '@twilio-oauth/redis';
 import express from 'express';
 import { Hono } from 'hono';
@@ -127,6 +135,43 @@ describe('an attacker with a victim’s client id and a wrong secret', () => {
       });
       return { status: res.status, body: await res.text() };
     });
+  });
+
+  it('through Nest’s per-request form, sharing one store', async () => {
+    const store = new MemoryTokenStore();
+    const header = (req: TwilioOAuthRequest, name: string) => String(req.headers[name] ?? '');
+    @Controller()
+    class MessagesController {
+      // Explicit: the test transform emits no decorator metadata.
+      constructor(@Inject(TwilioOAuthService) private readonly twilio: TwilioOAuthService) {}
+      @Get('messages')
+      async messages(@Req() req: TwilioOAuthRequest) {
+        const upstream = await this.twilio.forRequest(req).fetch(messagesUrl(mock));
+        return upstream.text();
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        TwilioOAuthModule.forRoot({
+          forRequest: (req) =>
+            tenantOptions(store, header(req, 'x-client-id'), header(req, 'x-secret')),
+        }),
+      ],
+      controllers: [MessagesController],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as { port: number };
+    try {
+      await expectIsolated('Nest `forRoot({ forRequest })`, shared MemoryTokenStore', async (t) => {
+        const res = await fetch(`http://127.0.0.1:${port}/messages`, {
+          headers: { 'x-client-id': t.id, 'x-secret': t.secret },
+        });
+        return { status: res.status, body: await res.text() };
+      });
+    } finally {
+      await app.close();
+    }
   });
 
   it.skipIf(!redisUp)('through a shared Redis, encrypted or not', async () => {

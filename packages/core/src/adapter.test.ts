@@ -163,19 +163,19 @@ describe('clientsPerManager', () => {
     const first = createTokenHandle(
       () => a,
       (e) => e,
-      clientOf,
+      { clientOf },
     );
     const second = createTokenHandle(
       () => a,
       (e) => e,
-      clientOf,
+      { clientOf },
     );
     expect(first.client).toBe(second.client);
     expect(
       createTokenHandle(
         () => b,
         (e) => e,
-        clientOf,
+        { clientOf },
       ).client,
     ).not.toBe(first.client);
     expect(factory).toHaveBeenCalledTimes(2);
@@ -196,7 +196,7 @@ describe('clientsPerManager', () => {
       createTokenHandle(
         () => manager,
         (e) => e,
-        clientOf,
+        { clientOf },
       ).client,
     ).toEqual({});
     await manager.close();

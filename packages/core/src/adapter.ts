@@ -7,10 +7,18 @@
  * @packageDocumentation
  */
 import { InvalidOptionsError, TwilioOAuthError } from './errors';
+import type { FailureLog } from './failure-log';
 import { TokenManagerPool } from './pool';
 import { TokenManager } from './token-manager';
 import type { AccessToken, GetTokenOptions, TokenHandle, TokenManagerOptions } from './types';
 
+export {
+  CONSOLE_FAILURE_LOGGER,
+  FailureLog,
+  type FailureLogger,
+  type FailureLoggerOption,
+  failureLog,
+} from './failure-log';
 export { TokenManagerPool } from './pool';
 
 /**
@@ -220,6 +228,14 @@ export function clientsPerManager(
   };
 }
 
+/** What {@link createTokenHandle} may add to a handle. */
+export interface HandleExtras {
+  /** Reports token failures and recoveries (see {@link FailureLog}). */
+  readonly failures?: FailureLog | undefined;
+  /** The SDK client of a manager (from {@link clientsPerManager}); makes `client` available. */
+  readonly clientOf?: ((manager: TokenManager) => SdkClient) | undefined;
+}
+
 /**
  * The handle a request sees (`req.twilio`, `c.var.twilio`, Nest's service). Nothing
  * happens until a method is called; the manager is then resolved once for the handle's
@@ -230,15 +246,17 @@ class LazyTokenHandle implements ClientTokenHandle {
   #manager: TokenManager | undefined;
   readonly #resolve: () => TokenManager;
   readonly #mapError: ErrorMapper;
+  readonly #failures: FailureLog | undefined;
   readonly #clientOf: ((manager: TokenManager) => SdkClient) | undefined;
 
   constructor(
     resolve: () => TokenManager,
     mapError: ErrorMapper,
-    clientOf?: (manager: TokenManager) => SdkClient,
+    { failures, clientOf }: HandleExtras = {},
   ) {
     this.#resolve = resolve;
     this.#mapError = mapError;
+    this.#failures = failures;
     this.#clientOf = clientOf;
   }
 
@@ -265,17 +283,30 @@ class LazyTokenHandle implements ClientTokenHandle {
   // A rejection handler made once: `.catch` on the hot path, rather than an async function
   // whose machinery costs more than the cached getToken() it wraps.
   readonly #rethrow = (error: unknown): never => {
+    if (this.#failures && this.#manager) this.#failures.failed(this.#manager.key, error);
     throw this.#mapError(error);
   };
 
   #call<T>(use: (manager: TokenManager) => Promise<T>): Promise<T> {
     try {
       this.#manager ??= this.#resolve();
-      return use(this.#manager).catch(this.#rethrow);
+      const manager = this.#manager;
+      const result = use(manager);
+      // Only while some credential is failing can a success be news (a recovery): the
+      // healthy path stays one `.catch`, with no handler made per call.
+      if (this.#failures?.failing) return result.then(this.#recovered(manager), this.#rethrow);
+      return result.catch(this.#rethrow);
     } catch (error) {
       // Resolving the manager (an options factory, say) threw: still a rejection, not a throw.
       return Promise.reject(this.#mapError(error));
     }
+  }
+
+  #recovered<T>(manager: TokenManager): (value: T) => T {
+    return (value) => {
+      this.#failures?.succeeded(manager.key);
+      return value;
+    };
   }
 
   static usedManager(handle: TokenHandle): TokenManager | undefined {
@@ -285,19 +316,22 @@ class LazyTokenHandle implements ClientTokenHandle {
 
 /**
  * A lazy {@link TokenHandle} over the manager `resolve` returns (called on first use
- * only), with every rejection passed through `mapError`; `clientOf` (from
+ * only), with every rejection passed through `mapError`. With `failures`, token failures
+ * and recoveries are reported there, once per change of state per credential (see
+ * {@link FailureLog}); one log per middleware, shared by all its handles. `clientOf` (from
  * {@link clientsPerManager}) makes its `client` available.
  *
  * @example
- * const handle = createTokenHandle(() => manager, toHttpError);
+ * const failures = failureLog(options.logger, CONSOLE_FAILURE_LOGGER);
+ * const handle = createTokenHandle(() => manager, toHttpError, { failures });
  * app.use((req, _res, next) => { req.twilio = handle; next(); });
  */
 export function createTokenHandle(
   resolve: () => TokenManager,
   mapError: ErrorMapper,
-  clientOf?: (manager: TokenManager) => SdkClient,
+  extras: HandleExtras = {},
 ): ClientTokenHandle {
-  return new LazyTokenHandle(resolve, mapError, clientOf);
+  return new LazyTokenHandle(resolve, mapError, extras);
 }
 
 /**

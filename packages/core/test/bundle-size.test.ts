@@ -47,7 +47,7 @@ describe('bundle', () => {
     expect(pool).toBeLessThan(LIMIT_BYTES);
   }, 30_000);
 
-  it('the adapter entry adds under 2 KiB to what the main entry holds', async () => {
+  it('the adapter entry adds under 2.5 KiB to what the main entry holds', async () => {
     const result = await build({
       input: fileURLToPath(new URL('../src/adapter.ts', import.meta.url)),
       platform: 'neutral',
@@ -59,6 +59,7 @@ describe('bundle', () => {
     });
     const gzipped = gzipSync(result.output[0]?.code ?? '').byteLength;
     console.info(`core adapter entry: ${gzipped} B gzipped beyond the main entry`);
-    expect(gzipped).toBeLessThan(2 * 1024);
+    // 1.6 KiB of kernel, plus the failure log's state machine and its lines (issue 17).
+    expect(gzipped).toBeLessThan(2.5 * 1024);
   }, 30_000);
 });

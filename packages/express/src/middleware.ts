@@ -1,7 +1,17 @@
-import { clientsPerManager, createTokenHandle, managerSource } from '@twilio-oauth/core/adapter';
+import {
+  CONSOLE_FAILURE_LOGGER,
+  clientsPerManager,
+  createTokenHandle,
+  failureLog,
+  managerSource,
+} from '@twilio-oauth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 import { toHttpError } from './errors';
-import type { TwilioOAuthConfig, TwilioOAuthExtras, TwilioOAuthMiddleware } from './types';
+import type {
+  TwilioOAuthConfig,
+  TwilioOAuthMiddleware,
+  TwilioOAuthMiddlewareOptions,
+} from './types';
 
 /**
  * Express middleware that puts `req.twilio` on every request: `getToken()`,
@@ -20,9 +30,14 @@ import type { TwilioOAuthConfig, TwilioOAuthExtras, TwilioOAuthMiddleware } from
  * message that never holds a secret or token. Express 5 passes a rejected async
  * handler to `next(err)` itself; on Express 4 call `next(err)` yourself.
  *
+ * `options.logger` gets one line when a credential starts failing (rejected → 502,
+ * unavailable → 503) and one when it recovers, not one per request; default `console`,
+ * `false` for none (see {@link TwilioOAuthMiddlewareOptions}).
+ *
  * @throws {InvalidOptionsError} (from the core) when `config` is neither options, `{ manager }`
- *   nor a function, or a static option is invalid; the message names the option, never a secret.
- * `extras.client` (e.g. `twilioClientFactory({ accountSid })` of `@twilio-oauth/twilio`) makes
+ *   nor a function, a static option is invalid, or `logger` has no `warn()` and `info()`; the
+ *   message names the option, never a secret.
+ * `options.client` (e.g. `twilioClientFactory({ accountSid })` of `@twilio-oauth/twilio`) makes
  * `req.twilio.client` the official twilio SDK's client, one per manager.
  *
  * @example
@@ -34,15 +49,19 @@ import type { TwilioOAuthConfig, TwilioOAuthExtras, TwilioOAuthMiddleware } from
  */
 export function twilioOAuth(
   config: TwilioOAuthConfig,
-  extras: TwilioOAuthExtras = {},
+  options: TwilioOAuthMiddlewareOptions = {},
 ): TwilioOAuthMiddleware {
+  // One log per middleware, made once: the handles below share it; one SDK client per manager.
+  const handleOptions = {
+    failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER),
+    clientOf: clientsPerManager(options.client, toHttpError),
+  };
   const source = managerSource<Request>(config);
-  const clientOf = clientsPerManager(extras.client, toHttpError);
   const { manager } = source;
   let handler: RequestHandler;
   if (manager) {
     // Nothing per request to remember: every request shares one handle.
-    const handle = createTokenHandle(() => manager, toHttpError, clientOf);
+    const handle = createTokenHandle(() => manager, toHttpError, handleOptions);
     handler = (req, _res, next) => {
       req.twilio = handle;
       next();
@@ -50,7 +69,7 @@ export function twilioOAuth(
   } else {
     // The options function runs on first use only, once per request.
     handler = (req, _res, next) => {
-      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError, clientOf);
+      req.twilio = createTokenHandle(() => source.managerFor(req), toHttpError, handleOptions);
       next();
     };
   }

@@ -2,6 +2,7 @@ import type {
   AdapterConfig,
   ClientFactory,
   ClientTokenHandle,
+  FailureLoggerOption,
   OptionsFactory,
   SharedManagerOptions,
 } from '@twilio-oauth/core/adapter';
@@ -53,8 +54,20 @@ export interface TwilioOAuthMiddleware extends RequestHandler {
   close(): Promise<void>;
 }
 
-/** The second argument of `twilioOAuth()`. */
-export interface TwilioOAuthExtras {
+/**
+ * Settings of the middleware itself, beside the manager options: `twilioOAuth(config, { logger })`.
+ */
+export interface TwilioOAuthMiddlewareOptions {
+  /**
+   * Where token failures are reported, once per change of state per credential: a `warn`
+   * line when its credentials are rejected (requests answer 502) or the token service is
+   * unavailable (503), an `info` line when it gets a token again. Lines name the credential
+   * key (token URL + client id) and the error codes, never a secret or token. Any object
+   * with `warn(message)` and `info(message)` fits (pino, winston); `false` turns it off.
+   *
+   * @defaultValue `console` (`console.warn` / `console.info`)
+   */
+  logger?: FailureLoggerOption;
   /**
    * Builds `req.twilio.client`, once per manager: `twilioClientFactory({ accountSid })` from
    * `@twilio-oauth/twilio` (with `twilio` installed). Without it, `req.twilio.client` throws.

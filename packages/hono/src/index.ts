@@ -15,13 +15,14 @@ export type {
 // Re-exported so that `twilioOAuth({ manager })` and checks on an error's `cause`
 // need no second import (with pnpm, no second dependency either).
 export { TokenManager, TokenRequestError } from '@twilio-oauth/core';
+export type { FailureLogger } from '@twilio-oauth/core/adapter';
 export { twilioOAuth } from './middleware';
 export type {
   TwilioHandle,
   TwilioOAuthConfig,
   TwilioOAuthEnv,
-  TwilioOAuthExtras,
   TwilioOAuthMiddleware,
+  TwilioOAuthMiddlewareOptions,
   TwilioOAuthOptionsFactory,
   TwilioOAuthSharedManagerOptions,
   TwilioOAuthVariables,

@@ -1,7 +1,9 @@
 import type { TokenHandle } from '@twilio-oauth/core';
 import {
+  CONSOLE_FAILURE_LOGGER,
   clientsPerManager,
   createTokenHandle,
+  failureLog,
   managerSource,
   pendingWork,
 } from '@twilio-oauth/core/adapter';
@@ -10,8 +12,8 @@ import { toHttpException } from './errors';
 import type {
   TwilioOAuthConfig,
   TwilioOAuthEnv,
-  TwilioOAuthExtras,
   TwilioOAuthMiddleware,
+  TwilioOAuthMiddlewareOptions,
 } from './types';
 
 /**
@@ -35,9 +37,13 @@ import type {
  * manager still has in flight when the response goes out (a background refresh, a
  * store write, an exchange this request joined) is kept alive with it.
  *
+ * `options.logger` gets one line when a credential starts failing (rejected → 502,
+ * unavailable → 503) and one when it recovers, not one per request; default `console`,
+ * `false` for none (see {@link TwilioOAuthMiddlewareOptions}).
+ *
  * @throws {InvalidOptionsError} at creation, when static options are invalid (the
- *   message names the option and never echoes the secret), or when `manager` is not a
- *   `TokenManager`.
+ *   message names the option and never echoes the secret), when `manager` is not a
+ *   `TokenManager`, or when `logger` has no `warn()` and `info()`.
  * @example
  * ```ts
  * const app = new Hono().use(
@@ -50,22 +56,26 @@ import type {
  */
 export function twilioOAuth<E extends Env = Env>(
   config: TwilioOAuthConfig<E>,
-  extras?: TwilioOAuthExtras,
+  options?: TwilioOAuthMiddlewareOptions,
 ): TwilioOAuthMiddleware<E & TwilioOAuthEnv>;
 // The public signature carries the app's Env for typed `c.env` and `c.var.twilio`;
 // the implementation is Env-agnostic, since Hono's Context is invariant in Env.
 export function twilioOAuth(
   config: TwilioOAuthConfig,
-  extras: TwilioOAuthExtras = {},
+  options: TwilioOAuthMiddlewareOptions = {},
 ): TwilioOAuthMiddleware {
+  // One log per middleware, made once: the handles below share it; one SDK client per manager.
+  const handleOptions = {
+    failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER),
+    clientOf: clientsPerManager(options.client, toHttpException),
+  };
   const source = managerSource<Context>(config);
-  const clientOf = clientsPerManager(extras.client, toHttpException);
   const { manager } = source;
   // Options and { manager }: one handle for every request, nothing allocated per request.
-  const shared = manager && createTokenHandle(() => manager, toHttpException, clientOf);
+  const shared = manager && createTokenHandle(() => manager, toHttpException, handleOptions);
   const middleware: MiddlewareHandler = async (c, next) => {
     const handle =
-      shared ?? createTokenHandle(() => source.managerFor(c), toHttpException, clientOf);
+      shared ?? createTokenHandle(() => source.managerFor(c), toHttpException, handleOptions);
     c.set('twilio', handle);
     try {
       await next();

@@ -2,6 +2,7 @@ import type {
   AdapterConfig,
   ClientFactory,
   ClientTokenHandle,
+  FailureLoggerOption,
   OptionsFactory,
   SharedManagerOptions,
 } from '@twilio-oauth/core/adapter';
@@ -88,8 +89,20 @@ export type TwilioOAuthMiddleware<E extends Env = Env> = MiddlewareHandler<E> & 
   close(): Promise<void>;
 };
 
-/** The second argument of `twilioOAuth()`. */
-export interface TwilioOAuthExtras {
+/**
+ * Settings of the middleware itself, beside the manager options: `twilioOAuth(config, { logger })`.
+ */
+export interface TwilioOAuthMiddlewareOptions {
+  /**
+   * Where token failures are reported, once per change of state per credential: a `warn`
+   * line when its credentials are rejected (requests answer 502) or the token service is
+   * unavailable (503), an `info` line when it gets a token again. Lines name the credential
+   * key (token URL + client id) and the error codes, never a secret or token. Any object
+   * with `warn(message)` and `info(message)` fits (pino, winston); `false` turns it off.
+   *
+   * @defaultValue `console` (`console.warn` / `console.info`; Workers show them in their logs)
+   */
+  logger?: FailureLoggerOption;
   /**
    * Builds `c.var.twilio.client`, once per manager: `twilioClientFactory({ accountSid })` from
    * `@twilio-oauth/twilio` (Node and Bun, with `twilio` installed). Without it,

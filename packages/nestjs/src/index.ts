@@ -20,5 +20,7 @@ export type {
   TwilioOAuthModuleForRootOptions,
   TwilioOAuthModuleOptions,
   TwilioOAuthOptionsFactory,
+  TwilioOAuthPerRequestOptions,
+  TwilioOAuthRequest,
   TwilioOAuthSharedManagerOptions,
 } from './twilio-oauth-options.interface.js';

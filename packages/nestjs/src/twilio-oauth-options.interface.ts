@@ -12,10 +12,41 @@ export type TwilioOAuthSharedManagerOptions = SharedManagerOptions & {
 };
 
 /**
+ * The part of an HTTP request that both Nest platforms' request objects have (Express's
+ * `Request`, Fastify's `FastifyRequest`), which {@link TwilioOAuthPerRequestOptions.forRequest}
+ * and `TwilioOAuthService.forRequest()` take. Annotate the parameter with your platform's
+ * request type to read more of it (`req.user`, `req.params`).
+ */
+export interface TwilioOAuthRequest {
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * Per-tenant credentials: `forRequest` computes the manager options of a request (e.g. from a
+ * header or the authenticated user), called once per `twilio.forRequest(req)` handle, on its
+ * first use. Managers are shared per credential key (token URL + client id [+ scope], never the
+ * secret) in one pool of the module, at most 100 (least recently used dropped first), all closed
+ * on application shutdown. Return stable values (no new `fetch` or `store` per call): a changed
+ * secret or setting for the same key replaces its manager.
+ *
+ * @example
+ * ```ts
+ * const options: TwilioOAuthPerRequestOptions = {
+ *   forRequest: (req) => tenants.credentialsFor(String(req.headers['x-tenant'])),
+ * };
+ * ```
+ */
+export type TwilioOAuthPerRequestOptions = {
+  // A method, so that a parameter annotated with the platform's request type is accepted.
+  forRequest(request: TwilioOAuthRequest): TokenManagerOptions;
+} & { [K in keyof TokenManagerOptions | 'manager']?: never };
+
+/**
  * What `TwilioOAuthModule.forRoot()` takes, or what a `forRootAsync()` factory returns:
  * either core's `TokenManagerOptions` for a `TokenManager` that the module creates at bootstrap
  * and closes on application shutdown (`clientId` and `clientSecret` required; see
- * `@twilio-oauth/core` for every default), or `{ manager }` to share an existing one.
+ * `@twilio-oauth/core` for every default), `{ manager }` to share an existing one, or
+ * `{ forRequest }` for credentials chosen per request ({@link TwilioOAuthPerRequestOptions}).
  *
  * @example
  * ```ts
@@ -26,8 +57,9 @@ export type TwilioOAuthSharedManagerOptions = SharedManagerOptions & {
  * ```
  */
 export type TwilioOAuthModuleOptions = (
-  | (TokenManagerOptions & { manager?: never })
-  | TwilioOAuthSharedManagerOptions
+  | (TokenManagerOptions & { manager?: never; forRequest?: never })
+  | (TwilioOAuthSharedManagerOptions & { forRequest?: never })
+  | TwilioOAuthPerRequestOptions
 ) & {
   /**
    * `TwilioOAuthService.client`'s factory, when it depends on configuration (returned by

@@ -5,7 +5,8 @@ import {
   type ClientTokenHandle,
   clientsPerManager,
   createTokenHandle,
-  isSharedManagerOptions,
+  type HandleExtras,
+  type ManagerSource,
   type SdkClient,
 } from '@twilio-oauth/core/adapter';
 import {
@@ -14,7 +15,11 @@ import {
   TWILIO_TOKEN_MANAGER,
 } from './twilio-oauth.constants.js';
 import { toHttpException } from './twilio-oauth.exceptions.js';
-import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
+import { moduleManagerSource, nestFailureLog, noModuleManager } from './twilio-oauth.tenants.js';
+import type {
+  TwilioOAuthModuleOptions,
+  TwilioOAuthRequest,
+} from './twilio-oauth-options.interface.js';
 
 /** What `fetch` accepts as its first argument (`RequestInfo | URL`, as core declares it). */
 type FetchInput = Parameters<TokenHandle['fetch']>[0];
@@ -27,8 +32,16 @@ type FetchInput = Parameters<TokenHandle['fetch']>[0];
  * `cause`, so a request handler that lets them propagate answers with the right status and no
  * secret.
  *
+ * Token failures are logged through Nest's `Logger` (context `TwilioOAuth`) once per change of
+ * state per credential: a `warn` line when the credentials are rejected (502) or the token
+ * service is unavailable (503), a `log` line when a token is issued again; never a secret.
+ *
+ * With per-request credentials (`forRoot({ forRequest })`), call {@link forRequest} with the
+ * request for its handle; the service's own methods then reject (there is no module manager).
+ *
  * On application shutdown (`app.close()`), after the HTTP server has stopped, the manager the
- * module created is closed; a manager passed in as `{ manager }` is left to its owner.
+ * module created (or every manager of the per-request pool) is closed; a manager passed in as
+ * `{ manager }` is left to its owner.
  *
  * @example
  * ```ts
@@ -45,20 +58,27 @@ type FetchInput = Parameters<TokenHandle['fetch']>[0];
  */
 @Injectable()
 export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
-  private readonly ownsManager: boolean;
-  // The core's handle maps every rejection to the Nest exceptions below.
+  // The core's handle maps every rejection to the Nest exceptions below, and logs failures.
   private readonly handle: ClientTokenHandle;
+  private readonly source: ManagerSource<TwilioOAuthRequest>;
+  private readonly handleOptions: HandleExtras;
 
   constructor(
     @Inject(TWILIO_TOKEN_MANAGER) private readonly manager: TokenManager,
     @Inject(TWILIO_OAUTH_MODULE_OPTIONS) options: TwilioOAuthModuleOptions,
     @Optional() @Inject(TWILIO_CLIENT_FACTORY) clientFactory?: ClientFactory,
   ) {
-    this.ownsManager = !isSharedManagerOptions(options);
+    this.handleOptions = {
+      failures: nestFailureLog(),
+      // One SDK client per manager (the module's, or each pooled one of forRequest).
+      clientOf: clientsPerManager(clientFactory ?? options.client, toHttpException),
+    };
+    this.source = moduleManagerSource(manager, options);
+    const { manager: only } = this.source;
     this.handle = createTokenHandle(
-      () => manager,
+      () => only ?? noModuleManager(),
       toHttpException,
-      clientsPerManager(clientFactory ?? options.client, toHttpException),
+      this.handleOptions,
     );
   }
 
@@ -71,6 +91,30 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
    */
   get client(): SdkClient {
     return this.handle.client;
+  }
+
+  /**
+   * The token handle of one request (`getToken()`, `getAuthorizationHeader()`, `fetch()`, errors
+   * mapped as the service's): with `forRoot({ forRequest })`, over the pooled manager of the
+   * credentials `forRequest(request)` returns, computed on first use; otherwise the module's
+   * one handle, whatever the request. Providers stay singletons: pass the request from the
+   * controller (`@Req()`), no request scope needed.
+   *
+   * @example
+   * ```ts
+   * @Get('messages')
+   * async list(@Req() req: Request) {
+   *   return (await this.twilio.forRequest(req).fetch(messagesUrl)).json();
+   * }
+   * ```
+   */
+  forRequest(request: TwilioOAuthRequest): ClientTokenHandle {
+    if (this.source.manager) return this.handle;
+    return createTokenHandle(
+      () => this.source.managerFor(request),
+      toHttpException,
+      this.handleOptions,
+    );
   }
 
   /**
@@ -124,10 +168,11 @@ export class TwilioOAuthService implements TokenHandle, OnApplicationShutdown {
   }
 
   /**
-   * Closes the manager the module created. Called by Nest on `app.close()` (and on a signal when
-   * `enableShutdownHooks()` is on), after the HTTP server has stopped taking requests.
+   * Closes the manager the module created, or every manager of the per-request pool. Called by
+   * Nest on `app.close()` (and on a signal when `enableShutdownHooks()` is on), after the HTTP
+   * server has stopped taking requests.
    */
   async onApplicationShutdown(): Promise<void> {
-    if (this.ownsManager) await this.manager.close();
+    await this.source.close();
   }
 }

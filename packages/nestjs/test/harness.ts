@@ -5,6 +5,7 @@ import {
   Get,
   type INestApplication,
   Inject,
+  type LoggerService,
   type ModuleMetadata,
 } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
@@ -58,10 +59,17 @@ export interface RunningApp {
   get(path: string): Promise<{ status: number; text: string; json: unknown }>;
 }
 
-/** Compiles `metadata` into a real Nest application listening on a free loopback port. */
-export async function startApp(platform: Platform, metadata: ModuleMetadata): Promise<RunningApp> {
+/**
+ * Compiles `metadata` into a real Nest application listening on a free loopback port; silent
+ * unless given a `logger`.
+ */
+export async function startApp(
+  platform: Platform,
+  metadata: ModuleMetadata,
+  { logger = false }: { logger?: LoggerService | false } = {},
+): Promise<RunningApp> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
-  const app = moduleRef.createNestApplication(platform.adapter(), { logger: false });
+  const app = moduleRef.createNestApplication(platform.adapter(), { logger });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');

@@ -1,0 +1,38 @@
+import type { IncomingMessage } from 'node:http';
+import type { TokenHandle, TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
+import type { ClientTokenHandle } from '@twilio-oauth/core/adapter';
+import { describe, expectTypeOf, it } from 'vitest';
+import { TwilioOAuthModule, type TwilioOAuthRequest, TwilioOAuthService } from './index.js';
+
+declare const options: TokenManagerOptions;
+declare const twilio: TwilioOAuthService;
+declare const manager: TokenManager;
+/** What Express's `Request` and Fastify's `raw` are built on. */
+declare const nodeRequest: IncomingMessage;
+
+describe('the per-request form', () => {
+  it('takes forRequest, with its parameter typed as the app’s request', () => {
+    TwilioOAuthModule.forRoot({ forRequest: () => options });
+    TwilioOAuthModule.forRoot({
+      forRequest: (req) => ({ ...options, clientId: String(req.headers['x-tenant']) }),
+      isGlobal: true,
+    });
+    TwilioOAuthModule.forRoot({
+      forRequest: (_req: IncomingMessage & { user: string }) => options,
+    });
+    TwilioOAuthModule.forRootAsync({ useFactory: () => ({ forRequest: () => options }) });
+  });
+
+  it('refuses credentials or a manager beside forRequest', () => {
+    // @ts-expect-error credentials would lose to those forRequest returns
+    TwilioOAuthModule.forRoot({ forRequest: () => options, clientId: 'OQx' });
+    // @ts-expect-error a shared manager and forRequest are two forms
+    TwilioOAuthModule.forRoot({ forRequest: () => options, manager });
+  });
+
+  it('gives the handle of a Node request on either platform', () => {
+    expectTypeOf(twilio.forRequest(nodeRequest)).toExtend<TokenHandle>();
+    expectTypeOf(twilio.forRequest(nodeRequest)).toEqualTypeOf<ClientTokenHandle>();
+    expectTypeOf<IncomingMessage>().toExtend<TwilioOAuthRequest>();
+  });
+});
