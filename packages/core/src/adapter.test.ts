@@ -145,6 +145,25 @@ describe('createTokenHandle', () => {
     await expect(failing.fetch('https://api.twilio.com')).rejects.toBe(mapped);
     expect(mapError.mock.calls.at(1)?.at(0)).toMatchObject({ option: 'clientSecret' });
   });
+
+  it("hands out a cached token as the manager's own resolved promise (nothing added per call)", async () => {
+    const manager = own(new TokenManager(options()));
+    const handle = createTokenHandle(
+      () => manager,
+      (error) => error,
+    );
+    await handle.getToken();
+    const cached = manager.getToken();
+    expect(handle.getToken()).toBe(cached);
+    // A refresh in flight (forced here) still goes through the mapper.
+    server.onToken = () => ({ status: 401, body: { error: 'invalid_client' } });
+    const mapped = new Error('mapped');
+    const forced = createTokenHandle(
+      () => manager,
+      () => mapped,
+    );
+    await expect(forced.getToken({ forceRefresh: true })).rejects.toBe(mapped);
+  });
 });
 
 describe('pendingWork', () => {

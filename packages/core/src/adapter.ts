@@ -9,7 +9,7 @@
 import { InvalidOptionsError, TwilioOAuthError } from './errors';
 import type { FailureLog } from './failure-log';
 import { TokenManagerPool } from './pool';
-import { TokenManager } from './token-manager';
+import { heldPromise, TokenManager } from './token-manager';
 import type { AccessToken, GetTokenOptions, TokenHandle, TokenManagerOptions } from './types';
 
 export {
@@ -271,8 +271,16 @@ class LazyTokenHandle implements ClientTokenHandle {
     return this.#clientOf(this.#manager);
   }
 
-  readonly getToken = (options?: GetTokenOptions): Promise<AccessToken> =>
-    this.#call((manager) => manager.getToken(options));
+  readonly getToken = (options?: GetTokenOptions): Promise<AccessToken> => {
+    const manager = this.#manager;
+    if (manager && options === undefined && !this.#failures?.failing) {
+      const result = manager.getToken();
+      // The held token's pre-made promise has resolved already: nothing can reach the error
+      // mapper, so the cached path costs the handle nothing (no .catch, no extra tick).
+      return result === heldPromise(manager) ? result : result.catch(this.#rethrow);
+    }
+    return this.#call((m) => m.getToken(options));
+  };
 
   readonly getAuthorizationHeader = (): Promise<string> =>
     this.#call((manager) => manager.getAuthorizationHeader());

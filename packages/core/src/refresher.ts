@@ -55,6 +55,8 @@ export class Refresher {
   readonly #controllers = new Set<AbortController>();
   /** Refreshes running (the one callers join, and older ones detached by invalidate()). */
   readonly #running = new Set<Promise<unknown>>();
+  /** When the refresh callers join started, by the manager's clock. */
+  #inflightSince = 0;
   readonly #rejected = new Set<string>();
   #inflight: Promise<Entry> | undefined;
   #generation = 0;
@@ -66,7 +68,7 @@ export class Refresher {
 
   /** True while a refresh that callers would join is running. */
   get inflight(): boolean {
-    return this.#inflight !== undefined;
+    return this.#live() !== undefined;
   }
 
   /** True between invalidate() and the next refresh (which skips the store). */
@@ -81,9 +83,11 @@ export class Refresher {
 
   /** Single flight: every caller needing a token joins the one refresh in flight. */
   refresh(reason: { force: boolean; background: boolean }): Promise<Entry> {
-    if (this.#inflight) return this.#inflight;
+    const live = this.#live();
+    if (live) return live;
     const run = this.#run(reason);
     this.#inflight = run;
+    this.#inflightSince = this.#parts.config.now();
     this.#running.add(run);
     run
       .finally(() => {
@@ -92,6 +96,24 @@ export class Refresher {
       })
       .catch(noop);
     return run;
+  }
+
+  /**
+   * The refresh to join, unless it has run longer than any refresh can (every attempt,
+   * backoff and honoured Retry-After, and a lock wait): on Workers, one whose request
+   * ended without `waitUntil` is cancelled with it and never settles. Such a refresh is
+   * dropped (and no longer awaited by settled()), so the next caller starts another.
+   */
+  #live(): Promise<Entry> | undefined {
+    const inflight = this.#inflight;
+    if (!inflight) return undefined;
+    const { config: c, policy } = this.#parts;
+    const longestMs =
+      (c.timeoutMs + c.maxDelayMs + c.maxRetryAfterMs) * c.maxAttempts + policy.lockWaitMs;
+    if (c.now() - this.#inflightSince <= longestMs) return inflight;
+    this.#running.delete(inflight);
+    this.#inflight = undefined;
+    return undefined;
   }
 
   /** Later refreshes start afresh and skip the store; none already running is adopted. */

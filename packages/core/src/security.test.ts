@@ -1,6 +1,6 @@
 // Issue 14's holes, each with the test that failed before its fix.
 import { inspect } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { manualClock, SECRET, startServer, type TestServer, tokenBody } from '../test/token-server';
 import { secretBoundKey } from './credential';
 import { MemoryTokenStore } from './memory-store';
@@ -219,5 +219,33 @@ describe('what an injected fetch throws', () => {
       new Response(new ReadableStream({ pull: () => new Promise(() => {}) }), { status: 200 });
     const { manager } = create({ fetch: stalled, timeoutMs: 20 });
     await expect(manager.getToken()).rejects.toMatchObject({ code: 'timeout' });
+  });
+});
+
+describe('a refresh that can never settle (Workers: its request ended without waitUntil)', () => {
+  it('is dropped once it has run longer than any refresh can, so the next caller starts anew', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const clock = manualClock();
+      let calls = 0;
+      // The first request is cut off with its context: no answer, and its timers never fire.
+      const cutOff: typeof fetch = (input, init) =>
+        ++calls === 1 ? new Promise<Response>(() => {}) : fetch(input, init);
+      const { manager } = create({ fetch: cutOff, now: clock });
+      void manager.getToken().catch(() => {});
+      await Promise.resolve();
+      expect(manager.pending()).toBeInstanceOf(Promise);
+      clock.advance(40_000); // a long wait, but a refresh may still be retrying
+      void manager.getToken().catch(() => {});
+      expect(calls).toBe(1);
+      // Past every attempt, backoff, Retry-After and lock wait: (10 + 5 + 30) s × 1 attempt + 5 s.
+      clock.advance(20_000);
+      vi.useRealTimers();
+      expect((await manager.getToken()).accessToken).toBe('token-1');
+      expect(calls).toBe(2);
+      await manager.settled(); // does not wait for the dropped one
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
