@@ -52,11 +52,7 @@ const waitedTooLong = (maxWaitMs: number) =>
  * const res = await manager.fetch(`https://api.twilio.com/2010-04-01/Accounts/${sid}/Messages.json`);
  * await manager.close();
  */
-/**
- * The pre-made promise of the token `manager` holds, if any: it has resolved already, so
- * the adapter kernel's handle can return it as is, with nothing to map. Internal to core
- * (not exported from the package); `undefined` for a manager of the other module format.
- */
+/** The held token's pre-made (resolved) promise, for the kernel's handle; internal to core. */
 export let heldPromise: (manager: TokenManager) => Promise<AccessToken> | undefined;
 
 export class TokenManager implements TokenHandle, AsyncDisposable {
