@@ -34,6 +34,9 @@ const waitedTooLong = (maxWaitMs: number) =>
     },
   );
 
+/** The held token's pre-made (resolved) promise, for the kernel's handle; internal to core. */
+export let heldPromise: (manager: TokenManager) => Promise<AccessToken> | undefined;
+
 /**
  * Gets, caches and refreshes OAuth client-credentials tokens for one
  * credential. A cached token is *fresh* (served as is), *stale* (within
@@ -52,9 +55,6 @@ const waitedTooLong = (maxWaitMs: number) =>
  * const res = await manager.fetch(`https://api.twilio.com/2010-04-01/Accounts/${sid}/Messages.json`);
  * await manager.close();
  */
-/** The held token's pre-made (resolved) promise, for the kernel's handle; internal to core. */
-export let heldPromise: (manager: TokenManager) => Promise<AccessToken> | undefined;
-
 export class TokenManager implements TokenHandle, AsyncDisposable {
   static {
     heldPromise = (manager) => (#current in manager ? manager.#current?.promise : undefined);
