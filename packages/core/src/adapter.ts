@@ -25,6 +25,7 @@ export {
   clientsPerManager,
   createTokenHandle,
   type HandleExtras,
+  middlewareExtras,
   pendingWork,
 } from './handle';
 export { TokenManagerPool } from './pool';

@@ -1,6 +1,11 @@
 import type { ErrorMapper, SdkClient } from './adapter';
 import { InvalidOptionsError } from './errors';
-import type { FailureLog } from './failure-log';
+import {
+  CONSOLE_FAILURE_LOGGER,
+  type FailureLog,
+  type FailureLoggerOption,
+  failureLog,
+} from './failure-log';
 import { heldPromise, type TokenManager } from './token-manager';
 import type { AccessToken, GetTokenOptions, TokenHandle } from './types';
 
@@ -64,6 +69,23 @@ export interface HandleExtras {
   readonly failures?: FailureLog | undefined;
   /** The SDK client of a manager (from {@link clientsPerManager}); makes `client` available. */
   readonly clientOf?: ((manager: TokenManager) => SdkClient) | undefined;
+}
+
+/**
+ * The {@link HandleExtras} of a middleware, from its options, made once when the
+ * middleware is created: a failure log (`logger`, console by default, `false` for none)
+ * and one SDK client per manager (`client`).
+ *
+ * @throws {InvalidOptionsError} `logger` or `client` when not as described.
+ */
+export function middlewareExtras(
+  options: { readonly logger?: FailureLoggerOption; readonly client?: ClientFactory },
+  mapError: ErrorMapper,
+): HandleExtras {
+  return {
+    failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER),
+    clientOf: clientsPerManager(options.client, mapError),
+  };
 }
 
 /**

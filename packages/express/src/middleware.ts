@@ -1,10 +1,4 @@
-import {
-  CONSOLE_FAILURE_LOGGER,
-  clientsPerManager,
-  createTokenHandle,
-  failureLog,
-  managerSource,
-} from '@twilio-oauth/core/adapter';
+import { createTokenHandle, managerSource, middlewareExtras } from '@twilio-oauth/core/adapter';
 import type { Request, RequestHandler } from 'express';
 import { toHttpError } from './errors';
 import type {
@@ -51,11 +45,8 @@ export function twilioOAuth(
   config: TwilioOAuthConfig,
   options: TwilioOAuthMiddlewareOptions = {},
 ): TwilioOAuthMiddleware {
-  // One log per middleware, made once: the handles below share it; one SDK client per manager.
-  const handleOptions = {
-    failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER),
-    clientOf: clientsPerManager(options.client, toHttpError),
-  };
+  // Made once: the handles below share one failure log and one SDK client per manager.
+  const handleOptions = middlewareExtras(options, toHttpError);
   const source = managerSource<Request>(config);
   const { manager } = source;
   let handler: RequestHandler;

@@ -1,10 +1,8 @@
 import type { TokenHandle } from '@twilio-oauth/core';
 import {
-  CONSOLE_FAILURE_LOGGER,
-  clientsPerManager,
   createTokenHandle,
-  failureLog,
   managerSource,
+  middlewareExtras,
   pendingWork,
 } from '@twilio-oauth/core/adapter';
 import type { Context, Env, MiddlewareHandler } from 'hono';
@@ -64,11 +62,8 @@ export function twilioOAuth(
   config: TwilioOAuthConfig,
   options: TwilioOAuthMiddlewareOptions = {},
 ): TwilioOAuthMiddleware {
-  // One log per middleware, made once: the handles below share it; one SDK client per manager.
-  const handleOptions = {
-    failures: failureLog(options.logger, CONSOLE_FAILURE_LOGGER),
-    clientOf: clientsPerManager(options.client, toHttpException),
-  };
+  // Made once: the handles below share one failure log and one SDK client per manager.
+  const handleOptions = middlewareExtras(options, toHttpException);
   const source = managerSource<Context>(config);
   const { manager } = source;
   // Options and { manager }: one handle for every request, nothing allocated per request.
