@@ -14,6 +14,8 @@ export interface Policy {
   readonly aheadMs: number;
   readonly lockWaitMs: number;
   readonly maxWaitMs: number;
+  /** Elapsed time, ms (see `monotonicNow`). */
+  readonly monotonicNow: () => number;
 }
 
 /** What a {@link Refresher} needs from its manager. */
@@ -55,7 +57,7 @@ export class Refresher {
   readonly #controllers = new Set<AbortController>();
   /** Refreshes running (the one callers join, and older ones detached by invalidate()). */
   readonly #running = new Set<Promise<unknown>>();
-  /** When the refresh callers join started, by the manager's clock. */
+  /** When the refresh callers join started, by the monotonic clock. */
   #inflightSince = 0;
   readonly #rejected = new Set<string>();
   #inflight: Promise<Entry> | undefined;
@@ -87,7 +89,7 @@ export class Refresher {
     if (live) return live;
     const run = this.#run(reason);
     this.#inflight = run;
-    this.#inflightSince = this.#parts.config.now();
+    this.#inflightSince = this.#parts.policy.monotonicNow();
     this.#running.add(run);
     run
       .finally(() => {
@@ -110,7 +112,7 @@ export class Refresher {
     const { config: c, policy } = this.#parts;
     const longestMs =
       (c.timeoutMs + c.maxDelayMs + c.maxRetryAfterMs) * c.maxAttempts + policy.lockWaitMs;
-    if (c.now() - this.#inflightSince <= longestMs) return inflight;
+    if (policy.monotonicNow() - this.#inflightSince <= longestMs) return inflight;
     this.#running.delete(inflight);
     this.#inflight = undefined;
     return undefined;
@@ -182,9 +184,9 @@ export class Refresher {
   #failed(error: TokenRequestError, run: Run): void {
     if (!this.#current(run)) return;
     const held = this.#parts.held();
-    const now = this.#parts.config.now();
-    const valid = !!held && now < held.expiresAt;
-    this.#parts.gate.failed({ now, error, holding: !!held, valid });
+    const valid = !!held && this.#parts.config.now() < held.expiresAt;
+    if (!error.retryable && error.status !== undefined) this.#parts.secret.refused();
+    this.#parts.gate.failed({ error, holding: !!held, valid });
     if (held) {
       const servingStale = this.#servesStale(run);
       emit(this.#parts.config, { type: 'token.refresh_failed', error, servingStale });

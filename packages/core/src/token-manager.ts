@@ -89,7 +89,11 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     this.#store = store && new StoreSync(store, (event) => emit(config, event));
     const policy = managerPolicy(options);
     this.#maxWaitMs = policy.maxWaitMs;
-    this.#gate = new RefreshGate({ cooldownMs: COOLDOWN_MS, failFastMs: policy.failFastMs });
+    this.#gate = new RefreshGate({
+      cooldownMs: COOLDOWN_MS,
+      failFastMs: policy.failFastMs,
+      clock: policy.monotonicNow,
+    });
     this.#refresher = new Refresher({
       config,
       secret: this.#secret,
@@ -246,17 +250,19 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
       if (state !== 'expired') {
         const { expiresAt } = entry;
         emit(this.#config, { type: 'cache.hit', state, source: 'memory', expiresAt });
-        if (state === 'stale' && !this.#refresher.inflight && this.#gate.mayRefresh(now)) {
+        if (state === 'stale' && !this.#refresher.inflight && this.#gate.mayRefresh()) {
           // Failures are reported through onEvent; the held token keeps being served.
           this.#refresher.refresh({ force, background: true }).catch(noop);
         }
         return entry.token;
       }
       // Inside the buffer after a failed refresh: don't hammer the endpoint, serve what we hold.
-      if (now < entry.expiresAt && !this.#gate.mayRefresh(now)) return this.#servedStale(entry);
+      if (now < entry.expiresAt && !this.#gate.mayRefresh()) return this.#servedStale(entry);
     }
-    const failing = force ? undefined : this.#gate.failFast(now);
-    if (failing && !this.#refresher.inflight) throw failing;
+    const failing = force ? undefined : this.#gate.failFast();
+    if (failing && !this.#refresher.inflight && !(await this.#rotatedSince(failing))) {
+      throw failing;
+    }
     emit(this.#config, { type: 'cache.miss', reason: this.#missReason(force), source: 'memory' });
     try {
       const maxWaitMs = this.#maxWaitMs;
@@ -269,6 +275,11 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
       if (!force && held && this.#now() < held.expiresAt) return this.#servedStale(held);
       throw error;
     }
+  }
+
+  /** Inside a window opened by refused credentials, a rotated secret is tried at once. */
+  async #rotatedSince(failure: TokenRequestError): Promise<boolean> {
+    return !failure.retryable && this.#secret.rotatedSinceRefusal();
   }
 
   #missReason(force: boolean): 'forced' | 'expired' | 'invalidated' | 'empty' {
@@ -287,10 +298,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
     this.#refresher.reject(accessToken);
     // An API that keeps refusing must not cost a token request per call: one renewal per
     // cooldown; in between, the caller gets the 401.
-    if (
-      this.#current?.token.accessToken === accessToken &&
-      this.#gate.takeRenewalAfter401(this.#now())
-    ) {
+    if (this.#current?.token.accessToken === accessToken && this.#gate.takeRenewalAfter401()) {
       void this.invalidate();
     }
   }

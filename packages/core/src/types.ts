@@ -83,7 +83,7 @@ export interface RequestTokenOptions {
   retry?: RetryOptions;
   /** Cancels the whole exchange, including backoff waits. */
   signal?: AbortSignal;
-  /** Clock, epoch ms. @defaultValue `Date.now` */
+  /** Clock, epoch ms: token expiry. @defaultValue `Date.now` */
   now?: () => number;
   /** Receives every {@link TokenEvent}; a throwing listener is ignored. */
   onEvent?: (event: TokenEvent) => void;
@@ -109,11 +109,18 @@ export interface TokenManagerOptions extends Omit<RequestTokenOptions, 'signal'>
   /** The longest one caller waits for a token, retries included, ms; then it gets a `timeout` error. @defaultValue `DEFAULTS.maxWaitMs` (10 000) */
   maxWaitMs?: number;
   /**
-   * After an exchange failed with a retryable error and no valid token is held, callers
-   * fail fast with that error for this long, ms; then one request probes again. `0`
-   * turns it off. @defaultValue `DEFAULTS.failFastMs` (5 000)
+   * After an exchange failed with no valid token held — the service unavailable, or the
+   * credentials refused (`invalid_client`) — callers fail fast with that error for this
+   * long, ms; then one request probes again. A `clientSecret` function that now returns
+   * another value than the refused one is tried at once. `0` turns it off.
+   * @defaultValue `DEFAULTS.failFastMs` (5 000)
    */
   failFastMs?: number;
+  /**
+   * Monotonic clock, ms, for elapsed time: the fail-fast, cooldown and 401-renewal windows
+   * (token expiry uses `now`). @defaultValue `performance.now`, or `now` when only that is given
+   */
+  monotonicNow?: () => number;
 }
 
 /** Options of {@link TokenManager.getToken}. */
