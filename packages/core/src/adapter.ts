@@ -56,6 +56,7 @@ export type AdapterConfig<Ctx> = TokenManagerOptions | SharedManagerOptions | Op
 // Every method an adapter calls on a manager.
 const MANAGER_METHODS = [
   'getToken',
+  'cachedToken',
   'getAuthorizationHeader',
   'fetch',
   'tokenInfo',

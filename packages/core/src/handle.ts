@@ -7,7 +7,7 @@ import {
   type FailureLoggerOption,
   failureLog,
 } from './failure-log';
-import { heldPromise, type TokenManager } from './token-manager';
+import type { TokenManager } from './token-manager';
 import type { AccessToken, GetTokenOptions, TokenHandle } from './types';
 
 /** Maps a core error to the framework's own (or returns it unchanged). */
@@ -150,10 +150,9 @@ class LazyTokenHandle implements ClientTokenHandle {
   readonly getToken = (options?: GetTokenOptions): Promise<AccessToken> => {
     const manager = this.#manager;
     if (manager && isManager(manager) && options === undefined && !this.#failures?.failing) {
-      const result = manager.getToken();
       // The held token's pre-made promise has resolved already: nothing can reach the error
       // mapper, so the cached path costs the handle nothing (no .catch, no extra tick).
-      return result === heldPromise(manager) ? result : result.catch(this.#rethrow);
+      return manager.cachedToken() ?? manager.getToken().catch(this.#rethrow);
     }
     return this.#call((m) => m.getToken(options));
   };
