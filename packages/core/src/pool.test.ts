@@ -96,7 +96,11 @@ describe('TokenManagerPool', () => {
 
   it('reads a secret function once per get(), mapping its failure to secret_unavailable', async () => {
     let reads = 0;
-    pool.get(options('one', { clientSecret: () => (reads++, SECRET) }));
+    const counted = () => {
+      reads++;
+      return SECRET;
+    };
+    pool.get(options('one', { clientSecret: counted }));
     expect(reads).toBe(1);
     expect(() => pool.get(options('one', { clientSecret: () => '' }))).toThrow(
       expect.objectContaining({ code: 'secret_unavailable' }),

@@ -37,6 +37,9 @@ interface Inflight {
  */
 export class TokenCache {
   readonly #parts: RefreshParts;
+  /** Read on the hot path: kept here rather than looked up through the parts. */
+  readonly #now: () => number;
+  readonly #listening: boolean;
   readonly #gate: RefreshGate;
   readonly #reading: TrustedClockReading<Entry>;
   readonly #refused = new Set<string>();
@@ -52,6 +55,8 @@ export class TokenCache {
 
   constructor(parts: RefreshParts, options: { trustReadings: boolean }) {
     this.#parts = parts;
+    this.#now = parts.config.now;
+    this.#listening = parts.config.onEvent !== undefined;
     this.#gate = new RefreshGate({
       cooldownMs: COOLDOWN_MS,
       failFastMs: parts.policy.failFastMs,
@@ -71,17 +76,20 @@ export class TokenCache {
   cached(): Promise<AccessToken> | undefined {
     const entry = this.#entry;
     if (entry === undefined) return undefined;
-    const { config } = this.#parts;
-    if (!config.onEvent) {
+    if (!this.#listening) {
       if (this.#reading.holds(entry)) return entry.promise;
-      const freshForMs = entry.staleAt - config.now();
+      const freshForMs = entry.staleAt - this.#now();
       this.#reading.trust(entry, freshForMs);
       return freshForMs > 0 ? entry.promise : undefined;
     }
-    const now = config.now();
+    const now = this.#now();
     if (now >= entry.staleAt) return undefined;
     const { expiresAt } = entry;
-    emit(config, { type: 'cache.hit', state: 'fresh', source: 'memory', expiresAt }, now);
+    emit(
+      this.#parts.config,
+      { type: 'cache.hit', state: 'fresh', source: 'memory', expiresAt },
+      now,
+    );
     return entry.promise;
   }
 

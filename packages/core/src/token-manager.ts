@@ -71,8 +71,8 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * @throws {TwilioOAuthError} code `closed` after {@link TokenManager.close}.
    */
   getToken(options?: GetTokenOptions): Promise<AccessToken> {
-    const force = options?.forceRefresh === true;
-    return (!force && this.#cache.cached()) || this.#cache.get(force);
+    if (options?.forceRefresh === true) return this.#cache.get(true);
+    return this.#cache.cached() ?? this.#cache.get(false);
   }
 
   /**
