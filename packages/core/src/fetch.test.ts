@@ -126,6 +126,29 @@ describe('TokenManager.fetch', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('the 401-renewal slot is timed on the monotonic clock: a wall-clock step back does not hold it', async () => {
+    let elapsedMs = 0;
+    const stepped = new TokenManager({
+      clientId: 'OQclient',
+      clientSecret: SECRET,
+      tokenUrl: server.tokenUrl,
+      allowedHosts: ['127.0.0.1'],
+      now: () => nowMs,
+      monotonicNow: () => elapsedMs,
+    });
+    try {
+      refuseAll = true;
+      expect((await stepped.fetch(api())).status).toBe(401);
+      expect(server.requests).toHaveLength(2); // the first token, and one renewal
+      nowMs -= 3_600_000; // the wall clock steps back an hour
+      elapsedMs += 6_000; // while 6 s really pass
+      expect((await stepped.fetch(api())).status).toBe(401);
+      expect(server.requests).toHaveLength(3); // the slot came free on time
+    } finally {
+      await stepped.close();
+    }
+  });
+
   it('retries replayable bodies (string, URLSearchParams, bytes, Blob, Request without body)', async () => {
     const bodies = [
       'x=1',
