@@ -58,6 +58,19 @@ describe('RecentMap', () => {
     expect(map.size).toBe(2);
   });
 
+  it('the entry used last, once dropped, is not read again', () => {
+    const { map, add } = recentMap(2);
+    add('a');
+    expect(map.get('a')?.name).toBe('a');
+    map.delete('a');
+    expect(map.get('a')).toBeUndefined();
+    add('b', 'c');
+    expect(map.get('c')?.name).toBe('c');
+    add('d');
+    map.set('c', entry('c-again'));
+    expect(map.get('c')?.name).toBe('c-again');
+  });
+
   it('replacing a key does not evict another', () => {
     const { map, add, dropped } = recentMap(2);
     add('a', 'b', 'b');

@@ -24,8 +24,9 @@ export class RecentMap<V extends RecentEntry> {
   readonly #onDrop: ((value: V) => void) | undefined;
   readonly #busy: ((value: V) => boolean) | undefined;
   #max: number;
-  /** The key used last: at the back already. */
+  /** The key used last, at the back already, and its value: read again without a lookup. */
   #newest: string | undefined;
+  #newestValue: V | undefined;
   /** No entry expires before this: `prune` does nothing until then. */
   #soonest = Number.POSITIVE_INFINITY;
 
@@ -50,11 +51,13 @@ export class RecentMap<V extends RecentEntry> {
   }
 
   get(key: string): V | undefined {
+    if (key === this.#newest) return this.#newestValue;
     const value = this.#entries.get(key);
-    if (value !== undefined && key !== this.#newest) {
+    if (value !== undefined) {
       this.#entries.delete(key);
       this.#entries.set(key, value);
       this.#newest = key;
+      this.#newestValue = value;
     }
     return value;
   }
@@ -64,6 +67,7 @@ export class RecentMap<V extends RecentEntry> {
     this.#entries.delete(key);
     this.#entries.set(key, value);
     this.#newest = key;
+    this.#newestValue = value;
     this.expires(value, value.expiresAt);
   }
 
@@ -77,6 +81,7 @@ export class RecentMap<V extends RecentEntry> {
     const value = this.#entries.get(key);
     if (value === undefined) return;
     this.#entries.delete(key);
+    if (key === this.#newest) this.#newest = this.#newestValue = undefined;
     this.#onDrop?.(value);
   }
 
