@@ -146,6 +146,8 @@ describe('pnpm bench --smoke', () => {
     // One extra request: the warm-up manager.
     expect(section.tenants.tokenRequests).toBe(section.tenants.count + 1);
     positive(section.tenants.withTokensMiB);
+    expect(section.telemetry.tokenRequests).toBe(section.telemetry.clientIds + 1);
+    expect(Number.isFinite(section.telemetry.retainedMiB)).toBe(true);
     expect(section.day.rotations).toBeGreaterThan(10);
     expect(section.day.rejectedApiRequests).toBe(0);
     expect(Number.isFinite(section.day.growthKiB)).toBe(true);

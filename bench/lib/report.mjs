@@ -357,6 +357,7 @@ function workersSection(workers) {
 
 function memorySection(memory) {
   const t = memory.tenants;
+  const l = memory.telemetry;
   const d = memory.day;
   return [
     `## Memory (${loadOf(memory)}, ${memory.durationS} s)`,
@@ -378,6 +379,14 @@ function memorySection(memory) {
           '… after closing and dropping them',
           `${t.afterCloseMiB} MiB above the baseline of ${t.baselineMiB} MiB`,
         ],
+        ...(l
+          ? [
+              [
+                `one telemetry listener (\`twilioOAuthTelemetry()\`), ${int(l.clientIds)} refused client ids, a manager each (closed)`,
+                `**${l.retainedMiB > 0 ? '+' : ''}${l.retainedMiB} MiB** kept (${l.bytesPerClientId} B per client id; ${l.baselineMiB} → ${l.afterMiB} MiB)`,
+              ],
+            ]
+          : []),
         [
           `${d.simulatedHours} h of rotations: start → end`,
           `${d.heapStartKiB} → ${d.heapEndKiB} KiB (**${d.growthKiB > 0 ? '+' : ''}${d.growthKiB} KiB**, trend ${d.slopeKiBPerHour} KiB/h)`,

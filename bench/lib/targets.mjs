@@ -177,6 +177,17 @@ export function evaluateTargets(results) {
       full ? t.withTokensMiB * 1024 * 1024 < 50e6 : null,
       full ? '' : 'not judged on a smoke run',
     );
+    const l = memory.telemetry;
+    if (l) {
+      add(
+        'memory',
+        `one telemetry listener, ${l.clientIds.toLocaleString('en')} refused client ids: bounded (< 2 MiB kept)`,
+        `${signed(l.retainedMiB)} MiB (${l.bytesPerClientId} B per client id)`,
+        // The default maxCredentials (1 000) states, well under 1 KiB each; unbounded was ~0.7 KiB per id.
+        full ? l.retainedMiB < 2 : null,
+        full ? '' : 'not judged on a smoke run',
+      );
+    }
     const d = memory.day;
     add(
       'memory',

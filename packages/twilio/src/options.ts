@@ -31,7 +31,8 @@ export interface TwilioClientOptions {
   /** `'debug'` logs each request and response, without any credential (SDK's `logLevel`). */
   readonly logLevel?: string;
   /**
-   * Timeout of one SDK request, in milliseconds, token wait included.
+   * Timeout of one SDK request, in milliseconds, token wait included: from 1 to 2^31 − 1, the
+   * longest a timer takes (as the core's own `timeoutMs`).
    * @defaultValue {@link DEFAULT_TIMEOUT_MS}
    */
   readonly timeoutMs?: number;
@@ -151,10 +152,17 @@ function extensions(value: unknown): string[] {
   return [...value];
 }
 
+/**
+ * Longest delay a timer takes (2^31 − 1 ms): Node fires a longer one after 1 ms. The core's
+ * bound on its own `timeoutMs`, which it does not export; a test holds the two together.
+ */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** As the core checks its `timeoutMs`: a finite number of milliseconds from 1 to MAX_TIMER_MS. */
 function timeout(value: unknown): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    return fail('timeoutMs', 'must be a positive number of milliseconds');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > MAX_TIMER_MS) {
+    return fail('timeoutMs', `must be a finite number from 1 to ${MAX_TIMER_MS}`);
   }
   return value;
 }
