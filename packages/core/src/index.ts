@@ -7,7 +7,7 @@
  */
 
 export { secretBoundKey } from './credential';
-export { DEFAULT_ALLOWED_HOSTS, DEFAULTS } from './defaults';
+export { DEFAULT_ALLOWED_HOSTS, DEFAULTS, MAX_TIMER_MS } from './defaults';
 export {
   HostNotAllowedError,
   httpStatusForError,

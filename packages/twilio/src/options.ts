@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@twilio-oauth/core';
+import { InvalidOptionsError, MAX_TIMER_MS } from '@twilio-oauth/core';
 
 /** Per-request timeout of SDK calls when `timeoutMs` is not given, as the SDK's own default. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -151,12 +151,6 @@ function extensions(value: unknown): string[] {
   }
   return [...value];
 }
-
-/**
- * Longest delay a timer takes (2^31 − 1 ms): Node fires a longer one after 1 ms. The core's
- * bound on its own `timeoutMs`, which it does not export; a test holds the two together.
- */
-const MAX_TIMER_MS = 2_147_483_647;
 
 /** As the core checks its `timeoutMs`: a finite number of milliseconds from 1 to MAX_TIMER_MS. */
 function timeout(value: unknown): number {
