@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '@twilio-oauth/core';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allBlocks, type DocBlock } from './blocks';
 import { documentedDefaults } from './defaults-table';
 import { startBlock } from './run';
@@ -225,6 +226,52 @@ describe('every runnable Express example serves its routes on Express 4 and 5', 
       expect(app.child.exitCode, app.output()).toBeNull();
     } finally {
       await app.stop();
+    }
+  });
+});
+
+describe("the mock CLI's printed settings, pasted into a quickstart", () => {
+  it("the root README's Express quickstart talks to the mock with them and no code change", async () => {
+    const cli = spawn(process.execPath, [join(root, 'packages/mock-server/dist/cli.mjs')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let banner = '';
+      cli.stdout.on('data', (d) => {
+        banner += d;
+      });
+      await vi.waitFor(() => expect(banner).toContain('Press Ctrl+C'), { timeout: 15_000 });
+      // Exactly the KEY=value lines it printed, as a user pastes them.
+      const env = Object.fromEntries(
+        [...banner.matchAll(/^\s+(TWILIO_[A-Z_]+)=(\S+)$/gm)].map(([, key, value]) => [key, value]),
+      );
+      expect(Object.keys(env).sort()).toEqual([
+        'TWILIO_ACCOUNT_SID',
+        'TWILIO_ALLOWED_HOSTS',
+        'TWILIO_API_BASE_URL',
+        'TWILIO_CLIENT_ID',
+        'TWILIO_CLIENT_SECRET',
+        'TWILIO_TOKEN_URL',
+      ]);
+      const quickstart = blocks.find(
+        (b) => b.file === 'README.md' && b.marker.kind === 'run' && /from 'express'/.test(b.code),
+      );
+      if (!quickstart) throw new Error('no Express quickstart in README.md');
+      const app = await startBlock(quickstart, {
+        workDir: join(workDir, 'run'),
+        name: 'readme_express_with_cli_env',
+        // Nothing is redirected: the settings alone must point the code at the mock.
+        env: { ...env, DOCS_TEST_MOCK_URL: 'http://127.0.0.1:9' },
+      });
+      try {
+        const res = await fetch(`${app.url}/messages`);
+        expect(res.status, app.output()).toBe(200);
+        expect(await res.json()).toHaveProperty('messages');
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      cli.kill('SIGINT');
     }
   });
 });
