@@ -154,13 +154,18 @@ function applyOperation(target: Attributes, operation: unknown): AttributeProble
   return undefined;
 }
 
-/** The attributes after a `ScimPatchRequest`, checked as a whole, or what is wrong. */
+/**
+ * The attributes after a `ScimPatchRequest`, checked as a whole, or what is wrong. The list is
+ * `Operations` in SCIM and the spec; twilio-node's `ScimPatchRequest` type names it `operations`
+ * and sends the object as typed: both are read.
+ */
 export function patchAttributes(current: Attributes, body: unknown): AttributesResult {
-  if (!isObject(body) || !Array.isArray(body.Operations) || body.Operations.length === 0) {
+  const operations = isObject(body) ? (body.Operations ?? body.operations) : undefined;
+  if (!Array.isArray(operations) || operations.length === 0) {
     return problem('invalidSyntax', 'A PATCH needs a non-empty "Operations" array.');
   }
   const next: Attributes = structuredClone(current);
-  for (const operation of body.Operations) {
+  for (const operation of operations) {
     const failure = applyOperation(next, operation);
     if (failure) return failure;
   }

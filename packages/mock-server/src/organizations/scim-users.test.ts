@@ -232,6 +232,16 @@ describe('SCIM Users: replace, patch, delete', () => {
     expect(patched.locale).toBeUndefined();
   });
 
+  it("reads twilio-node's lower-case `operations` key as well as SCIM's `Operations`", async () => {
+    const user = await create('lower@example.com');
+    const res = await sendJson(`${users()}/${user.id}`, token, {
+      method: 'PATCH',
+      body: { operations: [{ op: 'replace', path: 'displayName', value: 'Lower' }] },
+    });
+    expect(res.status).toBe(200);
+    expect(await scimBody(res)).toMatchObject({ displayName: 'Lower' });
+  });
+
   it.each([
     ['no Operations', { schemas: [] }, 'invalidSyntax'],
     ['a read-only path', { Operations: [{ op: 'replace', path: 'id', value: 'x' }] }, 'mutability'],
