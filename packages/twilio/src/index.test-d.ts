@@ -24,9 +24,10 @@ describe('public types', () => {
     expectTypeOf(twilioClient).parameter(0).toEqualTypeOf<TwilioFetcher>();
   });
 
-  it('requires accountSid, the rest is optional', () => {
+  it('every option is optional (accountSid only for account resources)', () => {
     expectTypeOf<{ accountSid: string }>().toExtend<TwilioClientOptions>();
-    expectTypeOf<{ apiBaseUrl: string }>().not.toExtend<TwilioClientOptions>();
+    expectTypeOf<{ apiBaseUrl: string }>().toExtend<TwilioClientOptions>();
+    expectTypeOf<{ accountSid: number }>().not.toExtend<TwilioClientOptions>();
     expectTypeOf<TwilioClientOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
   });
 
