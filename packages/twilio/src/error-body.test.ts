@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readableErrorBody } from './error-body';
+import { readableErrorBody, scimTypeOf } from './error-body';
 
 describe('readableErrorBody', () => {
   it('gives a SCIM error a message, more_info and details.scimType, keeping its own fields', () => {
@@ -46,5 +46,17 @@ describe('readableErrorBody', () => {
       status: 400,
       code: 1,
     });
+  });
+});
+
+describe('scimTypeOf', () => {
+  it('reads details.scimType of an error, and nothing from anything else', () => {
+    const error = Object.assign(new Error('taken'), { details: { scimType: 'uniqueness' } });
+    expect(scimTypeOf(error)).toBe('uniqueness');
+    expect(scimTypeOf(Object.assign(new Error('x'), { details: { scimType: 7 } }))).toBeUndefined();
+    expect(scimTypeOf(Object.assign(new Error('x'), { details: null }))).toBeUndefined();
+    expect(scimTypeOf(new Error('plain'))).toBeUndefined();
+    expect(scimTypeOf('uniqueness')).toBeUndefined();
+    expect(scimTypeOf(undefined)).toBeUndefined();
   });
 });

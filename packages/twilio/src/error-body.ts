@@ -28,3 +28,26 @@ export function readableErrorBody(body: unknown): unknown {
   }
   return readable;
 }
+
+/**
+ * The SCIM error type (`uniqueness`, `invalidFilter`, `mutability`, `invalidValue`,
+ * `invalidSyntax`) of an Organizations API error the SDK rejected with, or `undefined` for any
+ * other error. The bridge puts it in the `RestException`'s `details`, which the SDK types only
+ * as `object`; this reads it with the types.
+ *
+ * @param error - whatever an SDK call rejected with.
+ * @returns the `scimType` string, or `undefined`.
+ * @example
+ * try {
+ *   await org.users.create({ userName, emails: [{ value: userName, primary: true }] });
+ * } catch (error) {
+ *   if (scimTypeOf(error) === 'uniqueness') console.log('already provisioned');
+ *   else throw error;
+ * }
+ */
+export function scimTypeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('details' in error)) return undefined;
+  const { details } = error;
+  if (typeof details !== 'object' || details === null || !('scimType' in details)) return undefined;
+  return typeof details.scimType === 'string' ? details.scimType : undefined;
+}

@@ -5,7 +5,7 @@ import { InvalidOptionsError, TokenManager } from '@twilio-oauth/core';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { twilioClient } from '../src/index';
+import { scimTypeOf, twilioClient } from '../src/index';
 
 const sid = (prefix: string) => `${prefix}${randomBytes(16).toString('hex')}`;
 const ORGANIZATION = sid('OR');
@@ -46,7 +46,7 @@ async function restError(promise: Promise<unknown>) {
     (reason: unknown) => reason,
   );
   expect(error).toBeInstanceOf(twilio.RestException);
-  return error as InstanceType<typeof twilio.RestException> & { details?: { scimType?: string } };
+  return error as InstanceType<typeof twilio.RestException>;
 }
 
 describe('SCIM Users through the SDK', () => {
@@ -103,7 +103,8 @@ describe('SCIM Users through the SDK', () => {
     const error = await restError(org.users.create(user('linus@example.com')));
     expect(error.status).toBe(409);
     expect(error.message).toContain('linus@example.com');
-    expect(error.details?.scimType).toBe('uniqueness');
+    expect(error.details).toEqual({ scimType: 'uniqueness' });
+    expect(scimTypeOf(error)).toBe('uniqueness');
   });
 });
 
