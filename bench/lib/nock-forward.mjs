@@ -2,11 +2,15 @@ import { Agent, request } from 'node:http';
 import nock from 'nock';
 
 /** Twilio hosts the official SDK talks to in the benchmarked paths. */
-export const TWILIO_ORIGINS = ['https://oauth.twilio.com', 'https://api.twilio.com'];
+export const TWILIO_ORIGINS = [
+  'https://oauth.twilio.com',
+  'https://api.twilio.com',
+  'https://preview-iam.twilio.com',
+];
 
 /** Human-readable account of the interception, printed with the results. */
 export const FORWARDING_NOTE =
-  'twilio SDK: its HTTPS requests to oauth.twilio.com and api.twilio.com are intercepted ' +
+  'twilio SDK: its HTTPS requests to oauth.twilio.com, api.twilio.com and preview-iam.twilio.com are intercepted ' +
   'in-process by nock 14 and forwarded over loopback HTTP (keep-alive) to the mock server; ' +
   "nock replies with the mock's status, headers and body and an explicit Content-Length. " +
   'Its figures include that interception cost (see the "twilio SDK, static bearer" row).';
