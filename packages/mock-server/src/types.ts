@@ -130,8 +130,9 @@ export interface Fault {
 }
 
 /**
- * The faults in force, per endpoint: `token` (`POST /v2/token`) and `api` (the REST API under
- * `/2010-04-01/`). Passing `{}` to `setFaults` clears both.
+ * The faults in force, per endpoint: `token` (`POST /v2/token` and `/v1/token`) and `api` (the
+ * REST APIs: Messages under `/2010-04-01/`, Organizations under `/Organizations/`). Passing `{}`
+ * to `setFaults` clears both.
  */
 export interface Faults {
   /** Fault for the Token API. */
@@ -146,7 +147,7 @@ export interface MockClientStats {
   readonly tokenRequests: number;
   /** Tokens issued to this client. */
   readonly tokensIssued: number;
-  /** REST API requests carrying a valid token of this client. */
+  /** Messages API requests (`/2010-04-01/`) carrying a valid token of this client. */
   readonly apiRequests: number;
   /** Organizations API requests carrying a valid token of this client (refused ones included). */
   readonly organizationsRequests: number;
@@ -163,9 +164,9 @@ export interface MockStats {
   readonly tokenRequests: number;
   /** Successful token responses. */
   readonly tokensIssued: number;
-  /** Every request to the REST API, including rejected and faulted ones. */
+  /** Every request to the Messages API (`/2010-04-01/`), including rejected and faulted ones. */
   readonly apiRequests: number;
-  /** REST API requests answered 401 because the bearer token was missing or not valid. */
+  /** Messages API requests answered 401 because the bearer token was missing or not valid. */
   readonly rejectedApiRequests: number;
   /** Every request under `/Organizations/`, including refused and faulted ones. */
   readonly organizationsRequests: number;
@@ -263,7 +264,7 @@ export interface MockServer extends AsyncDisposable {
    * and added accounts. Issued tokens stay valid.
    */
   reset(): void;
-  /** Makes every token issued so far invalid: the REST API answers 401 to them. */
+  /** Makes every token issued so far invalid: the REST APIs answer 401 to them. */
   revokeTokens(): void;
   /** Replaces the server clock (epoch milliseconds), e.g. to move past a token's expiry. */
   setClock(now: () => number): void;
