@@ -160,6 +160,34 @@ describe('Accounts and Role Assignments through the SDK', () => {
   });
 });
 
+describe('error types the SDK makes itself', () => {
+  it("an RFC 9457 problem stays the SDK's TwilioServiceException, not a RestException", async () => {
+    const problem = {
+      type: 'https://www.twilio.com/docs/errors/20001',
+      title: 'Bad request',
+      status: 400,
+      code: 20001,
+      detail: 'The filter is not valid.',
+    };
+    server.setFaults({ api: { status: 400, body: JSON.stringify(problem), times: 1 } });
+    // fetch() goes through the SDK's own check for RFC 9457 (its page reader has none).
+    const error = await org
+      .accounts(server.accountSid)
+      .fetch()
+      .catch((reason: unknown) => reason);
+    expect(error).not.toBeInstanceOf(twilio.RestException);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).toMatchObject({
+      name: 'Error',
+      title: 'Bad request',
+      status: 400,
+      code: 20001,
+      detail: 'The filter is not valid.',
+    });
+    expect((error as Error).constructor.name).toBe('TwilioServiceException');
+  });
+});
+
 describe('who may call', () => {
   it("an account app's client gets a 403 RestException on Organizations paths", async () => {
     const [, accountApp] = server.clients;

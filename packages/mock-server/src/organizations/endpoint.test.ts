@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { issueToken } from '../../test/helpers.js';
 import { type OrgFixture, scimUser, sendJson, useOrgFixture } from '../../test/organizations.js';
+import { startMockServer } from '../index.js';
 
 let fx: OrgFixture;
 
@@ -102,6 +104,27 @@ describe('who may call the Organizations API', () => {
       apiRequests: 0,
     });
     expect(stats.byClient.OQorg).toMatchObject({ organizationsRequests: 2, apiRequests: 0 });
+  });
+});
+
+describe('state', () => {
+  it('lives per server: another server with the same organization starts empty', async () => {
+    const token = await fx.orgToken();
+    const created = await sendJson(`${fx.orgUrl}/scim/Users`, token, {
+      method: 'POST',
+      body: scimUser('mine@example.com'),
+    });
+    expect(created.status).toBe(201);
+    const [org] = fx.server.clients;
+    const second = await startMockServer({ clients: [org] });
+    try {
+      const secondToken = await issueToken(second, org);
+      const url = `${second.apiBaseUrl}/Organizations/${fx.organizationSid}/scim/Users`;
+      const list = await fetch(url, { headers: bearer(secondToken) });
+      expect(await list.json()).toMatchObject({ totalResults: 0 });
+    } finally {
+      await second.close();
+    }
   });
 });
 
