@@ -1,5 +1,6 @@
 // Results as Markdown: written to results/latest.md and printed on stdout.
 import { peerFindings } from './findings.mjs';
+import { orgsSection } from './report-orgs.mjs';
 
 function table(headers, rows) {
   const line = (cells) => `| ${cells.map((c) => String(c ?? '—')).join(' | ')} |`;
@@ -413,7 +414,7 @@ function targetsSection(targets) {
 /** The whole results set as Markdown. */
 export function toMarkdown(results) {
   const m = results.machine;
-  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
+  const { core, peers, orgs, frameworks, fleet, memory, workers } = results.sections;
   return [
     `# twilio-oauth benchmarks — ${results.mode} run`,
     '',
@@ -425,6 +426,7 @@ export function toMarkdown(results) {
     targetsSection(results.targets),
     ...(core ? ['', coreSection(core)] : []),
     ...(peers ? ['', peersSection(peers)] : []),
+    ...(orgs ? ['', orgsSection(orgs)] : []),
     ...(frameworks ? ['', frameworksSection(frameworks)] : []),
     ...(fleet ? ['', fleetSection(fleet)] : []),
     ...(memory ? ['', memorySection(memory)] : []),

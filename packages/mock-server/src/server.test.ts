@@ -101,8 +101,15 @@ describe('startMockServer', () => {
       tokensIssued: 0,
       apiRequests: 0,
       rejectedApiRequests: 0,
+      organizationsRequests: 0,
+      rejectedOrganizationsRequests: 0,
       byClient: {
-        [firstClient(server).clientId]: { tokenRequests: 0, tokensIssued: 0, apiRequests: 0 },
+        [firstClient(server).clientId]: {
+          tokenRequests: 0,
+          tokensIssued: 0,
+          apiRequests: 0,
+          organizationsRequests: 0,
+        },
       },
     });
     expect(server.faults()).toEqual({});

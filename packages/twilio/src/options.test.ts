@@ -44,9 +44,10 @@ describe('resolveOptions', () => {
     expect(problem({ accountSid }, null).option).toBe('manager');
   });
 
-  it('requires a well-formed accountSid, hinting at API key SIDs, never echoing it', () => {
+  it('takes no accountSid (an organization app), or a well-formed one, hinting at API key SIDs', () => {
     expect(problem(undefined).option).toBe('options');
-    expect(problem({}).option).toBe('accountSid');
+    expect(resolveOptions(manager, {}).accountSid).toBeUndefined();
+    expect(problem({ accountSid: '' }).option).toBe('accountSid');
     expect(problem({ accountSid: 'ACshort' }).option).toBe('accountSid');
     const sk = problem({ accountSid: `SK${'0'.repeat(32)}` });
     expect(sk.message).toContain('API key SID');

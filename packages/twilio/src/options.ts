@@ -10,12 +10,16 @@ export interface TwilioFetcher {
 }
 
 /**
- * Options of {@link twilioClient}. Only `accountSid` is required; the others are the SDK client
- * options that still apply when every request goes through the manager.
+ * Options of {@link twilioClient}: the account SID and the SDK client options that still apply
+ * when every request goes through the manager.
  */
 export interface TwilioClientOptions {
-  /** The account the SDK's resources belong to: `AC` followed by 32 hex digits. */
-  readonly accountSid: string;
+  /**
+   * The account the SDK's resources belong to: `AC` followed by 32 hex digits. Required for
+   * account resources (`client.messages`, …); an organization app that only calls
+   * `client.previewIam` (the Organizations API) may leave it out.
+   */
+  readonly accountSid?: string;
   /**
    * Sends every request the SDK makes to `https://*.twilio.com` to this base URL instead, path
    * and query kept — e.g. the mock server's `apiBaseUrl`. The manager's `allowedHosts` must name
@@ -40,7 +44,7 @@ export interface TwilioClientOptions {
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedOptions {
-  readonly accountSid: string;
+  readonly accountSid: string | undefined;
   readonly apiBaseUrl: URL | undefined;
   readonly region: string | undefined;
   readonly edge: string | undefined;
@@ -104,7 +108,7 @@ export function resolveOptions(manager: unknown, options: unknown): ResolvedOpti
     fail('manager', 'must be a TokenManager (or any object with a fetch method)');
   }
   if (typeof options !== 'object' || options === null) {
-    return fail('options', 'must be an object with at least accountSid');
+    return fail('options', 'must be an object');
   }
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
@@ -113,7 +117,10 @@ export function resolveOptions(manager: unknown, options: unknown): ResolvedOpti
     if (!KNOWN.has(key)) fail(key, 'unknown option');
   }
   const { accountSid } = o;
-  if (typeof accountSid !== 'string' || !ACCOUNT_SID.test(accountSid)) {
+  if (
+    accountSid !== undefined &&
+    (typeof accountSid !== 'string' || !ACCOUNT_SID.test(accountSid))
+  ) {
     const hint =
       typeof accountSid === 'string' && accountSid.startsWith('SK')
         ? ' (this looks like an API key SID)'
@@ -121,7 +128,7 @@ export function resolveOptions(manager: unknown, options: unknown): ResolvedOpti
     fail('accountSid', `must be "AC" followed by 32 hex digits${hint}`);
   }
   return {
-    accountSid: accountSid as string,
+    accountSid: accountSid as string | undefined,
     apiBaseUrl: baseUrl(o.apiBaseUrl),
     region: optionalString(o.region, 'region', LOCATION),
     edge: optionalString(o.edge, 'edge', LOCATION),
