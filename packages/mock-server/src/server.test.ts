@@ -42,6 +42,10 @@ describe('startMockServer', () => {
     });
     expect(res.status).toBe(200);
     expect(() => server.clientOptions(null as unknown as MockClient)).toThrow(/"client"/);
+    // A variable that happens to be undefined must not fall back to the first client.
+    expect(() => server.clientOptions(undefined)).toThrow(/"client"/);
+    expect(server.clientOptions('OQalice')).toEqual(options);
+    expect(() => server.clientOptions('OQnobody')).toThrow(/no client "OQnobody"/);
     await using v6 = await startMockServer({ host: '::1' });
     expect(v6.clientOptions().allowedHosts).toEqual(['[::1]']);
   });

@@ -21,9 +21,21 @@ const urlHost = (host: string, family: string): string => {
   return family === 'IPv6' || host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
 };
 
-function clientOptions(client: MockClient, tokenUrl: string, url: string): MockClientOptions {
+function clientOptions(
+  given: MockClient | string,
+  clients: readonly MockClient[],
+  tokenUrl: string,
+  url: string,
+): MockClientOptions {
+  const client = typeof given === 'string' ? clients.find((c) => c.clientId === given) : given;
+  if (typeof given === 'string' && client === undefined) {
+    // Client ids are public (they appear in every token request); only secrets are never shown.
+    throw new TypeError(`Invalid argument "client": no client "${given}" on this server`);
+  }
   if (typeof client !== 'object' || client === null) {
-    throw new TypeError('Invalid argument "client": must be { clientId, clientSecret }');
+    throw new TypeError(
+      'Invalid argument "client": must be a client id or { clientId, clientSecret } (leave it out for clients[0])',
+    );
   }
   const { clientId, clientSecret } = client;
   return { clientId, clientSecret, tokenUrl, allowedHosts: [new URL(url).hostname] };
@@ -139,7 +151,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port: address.port,
     accountSid: resolved.accountSid,
     clients: resolved.clients,
-    clientOptions: (client = resolved.clients[0]) => clientOptions(client, tokenUrl, url),
+    // Only a missing argument means the first client: an `undefined` passed is refused.
+    clientOptions: (...client: [] | [MockClient | string]) =>
+      clientOptions(
+        client.length === 0 ? resolved.clients[0] : client[0],
+        resolved.clients,
+        tokenUrl,
+        url,
+      ),
     stats: () => stats.snapshot(),
     setFaults: (next) => faults.set(next),
     faults: () => faults.current(),

@@ -241,14 +241,18 @@ export interface MockServer extends AsyncDisposable {
   readonly clients: readonly [MockClient, ...MockClient[]];
   /**
    * The options an OAuth client (a `TokenManager`, an adapter) needs to use this server:
-   * `{ clientId, clientSecret, tokenUrl, allowedHosts }`, for `client` (default `clients[0]`; any
-   * pair may be given, e.g. a wrong secret). REST API URLs start with {@link apiBaseUrl}.
+   * `{ clientId, clientSecret, tokenUrl, allowedHosts }`. With no argument, for `clients[0]`;
+   * with a client id, for that client of the server; with a `{ clientId, clientSecret }` pair,
+   * for that pair as given (a wrong secret, say). REST API URLs start with {@link apiBaseUrl}.
    *
+   * @throws {TypeError} for an argument that is given but `undefined`, `null` or an id the
+   *   server does not know (a test must not pass by falling back to another client).
    * @example
    * const manager = new TokenManager(server.clientOptions());
    * await manager.fetch(`${server.apiBaseUrl}/2010-04-01/Accounts/${server.accountSid}/Messages.json`);
+   * const org = new TokenManager(server.clientOptions(orgClient.clientId));
    */
-  clientOptions(client?: MockClient): MockClientOptions;
+  clientOptions(client?: MockClient | string): MockClientOptions;
   /** A snapshot of the counters. */
   stats(): MockStats;
   /**
