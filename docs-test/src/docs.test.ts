@@ -309,6 +309,32 @@ describe('the adapters\' "Against the local mock" sections', () => {
   );
 });
 
+describe('install lines', () => {
+  it('say npm install everywhere (one style; pnpm and yarn users translate it at a glance)', () => {
+    const files = [
+      'README.md',
+      ...[
+        'core',
+        'express',
+        'hono',
+        'nestjs',
+        'redis',
+        'cloudflare',
+        'twilio',
+        'opentelemetry',
+        'mock-server',
+      ].map((p) => `packages/${p}/README.md`),
+    ];
+    const others = files.flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*(pnpm add|yarn add|npm i )\b/.test(line))
+        .map((line) => `${file}: ${line}`),
+    );
+    expect(others).toEqual([]);
+  });
+});
+
 describe('docs/operating.md defaults table', () => {
   it('states the numbers core exports as DEFAULTS', () => {
     const table = documentedDefaults(readFileSync(join(root, 'docs/operating.md'), 'utf8'));
