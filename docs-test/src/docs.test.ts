@@ -44,6 +44,17 @@ describe('documented TypeScript/JavaScript blocks', () => {
   });
 });
 
+/** What a documented app is started with: the mock's credentials (or a wrong secret). */
+function appEnv(mock: MockServer, wrongSecret: boolean): Record<string, string> {
+  const [client] = mock.clients;
+  return {
+    DOCS_TEST_MOCK_URL: mock.url,
+    TWILIO_CLIENT_ID: client.clientId,
+    TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
+    TWILIO_ACCOUNT_SID: mock.accountSid,
+  };
+}
+
 interface RunCase {
   title: string;
   block: DocBlock;
@@ -89,17 +100,11 @@ describe('quickstarts run against the mock server', () => {
     const { marker } = block;
     if (marker.kind !== 'run') throw new Error('not a run block');
     const [client] = mock.clients;
-    if (!client) throw new Error('the mock has no client');
     const app = await startBlock(block, {
       workDir: join(workDir, 'run'),
       name: title.replace(/[^\w]+/g, '_'),
       express4,
-      env: {
-        DOCS_TEST_MOCK_URL: mock.url,
-        TWILIO_CLIENT_ID: client.clientId,
-        TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
-        TWILIO_ACCOUNT_SID: mock.accountSid,
-      },
+      env: appEnv(mock, wrongSecret),
     });
     try {
       const expected = wrongSecret ? 502 : marker.status;
@@ -185,7 +190,6 @@ describe('every runnable Express example serves its routes on Express 4 and 5', 
 
   it.each(expressExamples())('$title', async ({ title, block, routes, express4, wrongSecret }) => {
     const [client] = mock.clients;
-    if (!client) throw new Error('the mock has no client');
     // The example's own `app`, listened on by the docs test (the example leaves that to the app).
     const served = {
       ...block,
@@ -195,12 +199,7 @@ describe('every runnable Express example serves its routes on Express 4 and 5', 
       workDir: join(workDir, 'run'),
       name: title.replace(/[^\w]+/g, '_'),
       express4,
-      env: {
-        DOCS_TEST_MOCK_URL: mock.url,
-        TWILIO_CLIENT_ID: client.clientId,
-        TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
-        TWILIO_ACCOUNT_SID: mock.accountSid,
-      },
+      env: appEnv(mock, wrongSecret),
     });
     try {
       for (const route of routes) {

@@ -5,7 +5,12 @@
 import 'reflect-metadata';
 import { Controller, Get, Inject, Req } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { MemoryTokenStore, TokenManager, type TokenStore } from '@twilio-oauth/core';
+import {
+  MemoryTokenStore,
+  TokenManager,
+  type TokenManagerOptions,
+  type TokenStore,
+} from '@twilio-oauth/core';
 import { twilioOAuth as expressTwilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import { twilioOAuth as honoTwilioOAuth } from '@twilio-oauth/hono';
 import type { MockServer } from '@twilio-oauth/mock-server';
@@ -86,90 +91,15 @@ async function expectIsolated(
 }
 
 describe('an attacker with a victim’s client id and a wrong secret', () => {
-  it('through Express’s per-request form, sharing one store', async () => {
+  it.each([
+    ['Express `(req) => options`', () => expressApp],
+    ['Hono `(c) => options`', () => honoApp],
+    ['Nest `forRoot({ forRequest })`', () => nestApp],
+  ] as const)('through %s, sharing one store', async (label, factory) => {
     const store = new MemoryTokenStore();
-    const app = express();
-    const middleware = expressTwilioOAuth((req) =>
-      tenantOptions(store, String(req.headers['x-client-id']), String(req.headers['x-secret'])),
-    );
-    app.use(middleware);
-    app.get('/messages', async (req, res, next) => {
-      try {
-        const upstream = await req.twilio.fetch(messagesUrl(mock));
-        res.status(upstream.status).send(await upstream.text());
-      } catch (error) {
-        next(error);
-      }
-    });
-    app.use(twilioOAuthErrorHandler());
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const { port } = server.address() as { port: number };
+    const app = await factory()((id, secret) => tenantOptions(store, id, secret));
     try {
-      await expectIsolated('Express `(req) => options`, shared MemoryTokenStore', async (t) => {
-        const res = await fetch(`http://127.0.0.1:${port}/messages`, {
-          headers: { 'x-client-id': t.id, 'x-secret': t.secret },
-        });
-        return { status: res.status, body: await res.text() };
-      });
-    } finally {
-      await middleware.close();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-
-  it('through Hono’s per-request form, sharing one store', async () => {
-    const store = new MemoryTokenStore();
-    const app = new Hono()
-      .use(
-        honoTwilioOAuth((c) =>
-          tenantOptions(store, c.req.header('x-client-id') ?? '', c.req.header('x-secret') ?? ''),
-        ),
-      )
-      .get('/messages', async (c) => {
-        const upstream = await c.var.twilio.fetch(messagesUrl(mock));
-        return c.body(await upstream.text(), upstream.status as 200);
-      });
-    await expectIsolated('Hono `(c) => options`, shared MemoryTokenStore', async (t) => {
-      const res = await app.request('/messages', {
-        headers: { 'x-client-id': t.id, 'x-secret': t.secret },
-      });
-      return { status: res.status, body: await res.text() };
-    });
-  });
-
-  it('through Nest’s per-request form, sharing one store', async () => {
-    const store = new MemoryTokenStore();
-    const header = (req: TwilioOAuthRequest, name: string) => String(req.headers[name] ?? '');
-    @Controller()
-    class MessagesController {
-      // Explicit: the test transform emits no decorator metadata.
-      constructor(@Inject(TwilioOAuthService) private readonly twilio: TwilioOAuthService) {}
-      @Get('messages')
-      async messages(@Req() req: TwilioOAuthRequest) {
-        const upstream = await this.twilio.forRequest(req).fetch(messagesUrl(mock));
-        return upstream.text();
-      }
-    }
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TwilioOAuthModule.forRoot({
-          forRequest: (req) =>
-            tenantOptions(store, header(req, 'x-client-id'), header(req, 'x-secret')),
-        }),
-      ],
-      controllers: [MessagesController],
-    }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
-    try {
-      await expectIsolated('Nest `forRoot({ forRequest })`, shared MemoryTokenStore', async (t) => {
-        const res = await fetch(`http://127.0.0.1:${port}/messages`, {
-          headers: { 'x-client-id': t.id, 'x-secret': t.secret },
-        });
-        return { status: res.status, body: await res.text() };
-      });
+      await expectIsolated(`${label}, shared MemoryTokenStore`, app.call);
     } finally {
       await app.close();
     }
@@ -241,12 +171,14 @@ interface App {
   readonly call: Call;
   close(): Promise<void>;
 }
+/** The options an app derives from the tenant a request names (headers `x-client-id`, `x-secret`). */
+type OptionsOf = (id: string, secret: string) => TokenManagerOptions;
 const headersOf = (t: Tenant) => ({ 'x-client-id': t.id, 'x-secret': t.secret });
 
-async function expressApp(kind: Kind): Promise<App> {
+async function expressApp(optionsOf: OptionsOf): Promise<App> {
   const app = express();
   const middleware = expressTwilioOAuth((req) =>
-    perRequest(String(req.headers['x-client-id']), String(req.headers['x-secret']), kind),
+    optionsOf(String(req.headers['x-client-id']), String(req.headers['x-secret'])),
   );
   app.use(middleware);
   app.get('/messages', async (req, res, next) => {
@@ -273,9 +205,9 @@ async function expressApp(kind: Kind): Promise<App> {
   };
 }
 
-async function honoApp(kind: Kind): Promise<App> {
+async function honoApp(optionsOf: OptionsOf): Promise<App> {
   const middleware = honoTwilioOAuth((c) =>
-    perRequest(c.req.header('x-client-id') ?? '', c.req.header('x-secret') ?? '', kind),
+    optionsOf(c.req.header('x-client-id') ?? '', c.req.header('x-secret') ?? ''),
   );
   const app = new Hono().use(middleware).get('/messages', async (c) => {
     const upstream = await c.var.twilio.fetch(messagesUrl(mock));
@@ -290,10 +222,11 @@ async function honoApp(kind: Kind): Promise<App> {
   };
 }
 
-async function nestApp(kind: Kind): Promise<App> {
+async function nestApp(optionsOf: OptionsOf): Promise<App> {
   const header = (req: TwilioOAuthRequest, name: string) => String(req.headers[name] ?? '');
   @Controller()
   class MessagesController {
+    // Explicit: the test transform emits no decorator metadata.
     constructor(@Inject(TwilioOAuthService) private readonly twilio: TwilioOAuthService) {}
     @Get('messages')
     async messages(@Req() req: TwilioOAuthRequest) {
@@ -303,7 +236,7 @@ async function nestApp(kind: Kind): Promise<App> {
   const moduleRef = await Test.createTestingModule({
     imports: [
       TwilioOAuthModule.forRoot({
-        forRequest: (req) => perRequest(header(req, 'x-client-id'), header(req, 'x-secret'), kind),
+        forRequest: (req) => optionsOf(header(req, 'x-client-id'), header(req, 'x-secret')),
       }),
     ],
     controllers: [MessagesController],
@@ -334,7 +267,7 @@ describe.each([
       ['function', 'attacker first'],
     ] as const)('secret as a %s, %s', async (kind, order) => {
       mock.reset();
-      const app = await make(kind);
+      const app = await make((id, secret) => perRequest(id, secret, kind));
       try {
         const turns = order === 'victim first' ? [victim, attacker] : [attacker, victim];
         const statuses = { victim: new Set<number>(), attacker: new Set<number>() };
