@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '@twilio-oauth/core';
@@ -306,6 +306,43 @@ describe('the adapters\' "Against the local mock" sections', () => {
       }
     },
   );
+});
+
+/**
+ * The adapters' "Testing" sections are test files a user copies: each runs here as one, with
+ * vitest, in a folder of this package (so that its imports resolve) whose tsconfig has what
+ * Nest's injection needs. It must pass, and with at least one test.
+ */
+describe('testing sections run as the test files they are', () => {
+  const testBlocks = blocks.filter((b) => b.marker.kind === 'vitest');
+
+  it('one or more per adapter', () => {
+    for (const adapter of ['express', 'hono', 'nestjs']) {
+      const found = testBlocks.filter((b) => b.file === `packages/${adapter}/README.md`);
+      expect(found.length, adapter).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it.each(testBlocks.map((b) => [`${b.file}:${b.fenceLine}`, b] as const))('%s', (title, block) => {
+    const dir = join(workDir, 'vitest', title.replace(/[^\w]+/g, '_'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true },
+      }),
+    );
+    writeFileSync(join(dir, 'app.test.ts'), block.code);
+    const result = spawnSync(
+      process.execPath,
+      [join(root, 'docs-test/node_modules/vitest/vitest.mjs'), 'run', '--root', dir],
+      { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 },
+    );
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status, output).toBe(0);
+    expect(output).toMatch(/Tests\s+\S*\d+ passed/);
+    expect(output).not.toMatch(/\d+ (failed|skipped)/);
+  });
 });
 
 describe('install lines', () => {
