@@ -1,4 +1,4 @@
-import { httpStatusForError, InvalidOptionsError, publicErrorMessage } from './errors';
+import { httpStatusForError, InvalidOptionsError, publicErrorMessage } from '../errors';
 
 /**
  * Where an adapter reports token failures: two methods taking one line of text, as
