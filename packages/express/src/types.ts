@@ -60,9 +60,8 @@ export interface TwilioOAuthMiddlewareOptions {
    */
   readonly as?: TwilioOAuthRequestKey;
   /**
-   * Where token failures go, one line per change of state per credential (never a secret):
-   * `warn` when requests start answering 502 or 503, `info` when a token is issued again.
-   * Any `{ warn(message), info(message) }` fits (pino, winston); `false` for none.
+   * Where token failures are logged, once per change of state per credential, never a secret
+   * (see `FailureLogger`); `false` for none.
    *
    * @defaultValue `console`
    */

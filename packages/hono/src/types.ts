@@ -8,15 +8,7 @@ import type {
 } from '@twilio-oauth/core/adapter';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 
-/**
- * The context variable the middleware sets: `c.var.twilio`, or `c.var[as]` (see
- * {@link TwilioOAuthMiddlewareOptions.as}).
- *
- * @example
- * ```ts
- * type AppEnv = { Bindings: CloudflareBindings; Variables: TwilioOAuthVariables };
- * ```
- */
+/** The context variable the middleware sets: `c.var.twilio`, or `c.var[as]`. */
 export type TwilioOAuthVariables<Key extends string = 'twilio'> = {
   [K in Key]: TwilioOAuthHandle;
 };
@@ -35,14 +27,6 @@ export type TwilioOAuthSharedManagerOptions = SharedManagerOptions;
 /**
  * `(c) => options`, typically from Workers bindings in `c.env`: one pooled manager per
  * credential and secret, so an isolate reuses one token across requests.
- *
- * @example
- * ```ts
- * twilioOAuth<{ Bindings: Env }>((c) => ({
- *   clientId: c.env.TWILIO_CLIENT_ID,
- *   clientSecret: c.env.TWILIO_CLIENT_SECRET,
- * }));
- * ```
  */
 export type TwilioOAuthOptionsFactory<E extends Env = Env> = OptionsFactory<Context<E>>;
 
@@ -68,9 +52,8 @@ export interface TwilioOAuthMiddlewareOptions<Key extends string = 'twilio'> {
    */
   readonly as?: Key;
   /**
-   * Where token failures go, one line per change of state per credential (never a secret):
-   * `warn` when requests start answering 502 or 503, `info` when a token is issued again.
-   * Any `{ warn(message), info(message) }` fits; `false` for none.
+   * Where token failures are logged, once per change of state per credential, never a secret
+   * (see `FailureLogger`); `false` for none.
    *
    * @defaultValue `console` (Workers show it in their logs)
    */
