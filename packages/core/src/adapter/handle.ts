@@ -29,16 +29,24 @@ type ManagerOrPromise = TokenManager | Promise<TokenManager>;
 /** One request's manager, resolved on first use; shared by its handle and its scope. */
 export class LazyManager {
   #value: ManagerOrPromise | undefined;
+  // Read on every cached getToken(): a plain field, no check of what #value holds.
+  #known: TokenManager | undefined;
   readonly #resolve: () => ManagerOrPromise;
 
-  constructor(resolve: () => ManagerOrPromise) {
-    this.#resolve = resolve;
+  /** @param source - the manager itself, or how to get it on first use. */
+  constructor(source: TokenManager | (() => ManagerOrPromise)) {
+    if (typeof source === 'function') {
+      this.#resolve = source;
+    } else {
+      this.#resolve = () => source;
+      this.#value = source;
+      this.#known = source;
+    }
   }
 
   /** The manager once resolved, without resolving it. */
   get known(): TokenManager | undefined {
-    const value = this.#value;
-    return value instanceof Promise ? undefined : value;
+    return this.#known;
   }
 
   /** The manager, or the promise of it while an async secret function resolves. */
@@ -46,17 +54,20 @@ export class LazyManager {
     if (this.#value !== undefined) return this.#value;
     const value = this.#resolve();
     this.#value = value;
-    if (value instanceof Promise) {
-      value.then(
-        (manager) => {
-          this.#value = manager;
-        },
-        // A failure is every call's to report: the next call resolves again.
-        () => {
-          if (this.#value === value) this.#value = undefined;
-        },
-      );
+    if (!(value instanceof Promise)) {
+      this.#known = value;
+      return value;
     }
+    value.then(
+      (manager) => {
+        this.#value = manager;
+        this.#known = manager;
+      },
+      // A failure is every call's to report: the next call resolves again.
+      () => {
+        if (this.#value === value) this.#value = undefined;
+      },
+    );
     return value;
   }
 }

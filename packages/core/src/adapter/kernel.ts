@@ -78,7 +78,7 @@ export function adapterKernel<Ctx>(
   const source = managerSource(config);
   const { manager, close } = source;
   if (manager) {
-    const handle = new LazyTokenHandle(new LazyManager(() => manager), parts);
+    const handle = new LazyTokenHandle(new LazyManager(manager), parts);
     // Nothing per request: every request shares one scope.
     const shared: RequestScope = { handle, pending: () => manager.pending() };
     return { manager, handle, scope: () => shared, close };
