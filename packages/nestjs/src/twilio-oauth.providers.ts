@@ -21,7 +21,7 @@ import type {
 } from './twilio-oauth-options.interface.js';
 
 /** The context of the module's log lines (`[TwilioOAuth]` in Nest's console output). */
-export const LOG_CONTEXT = 'TwilioOAuth';
+const LOG_CONTEXT = 'TwilioOAuth';
 
 /** How one instance is registered: what `forRoot` / `forRootAsync` know before bootstrap. */
 export interface InstanceShape {
