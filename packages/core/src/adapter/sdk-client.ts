@@ -1,7 +1,6 @@
 // The official twilio SDK's client of a manager, one per manager, for `handle.client`.
 import { InvalidOptionsError } from '../errors';
 import type { TokenManager } from '../token-manager';
-import type { ErrorMapper } from './handle';
 
 /**
  * Filled in by `@twilio-oauth/twilio` (module augmentation) with `{ client: Twilio }`, so that
@@ -34,7 +33,7 @@ export type ClientOf = (manager: TokenManager | Promise<TokenManager>) => SdkCli
  */
 export function clientsPerManager(
   factory: SdkClientFactory | undefined,
-  mapError: ErrorMapper,
+  mapError: (error: unknown) => unknown,
 ): ClientOf | undefined {
   if (factory === undefined) return undefined;
   if (typeof factory !== 'function') {
