@@ -1,4 +1,5 @@
-// The core names this package's signatures use, re-exported the same way by every adapter.
+// The core names this package's signatures use, and the handle type, re-exported the same way
+// by every adapter.
 export type {
   AccessToken,
   GetTokenOptions,

@@ -1,4 +1,5 @@
-// The core names this package's signatures use, re-exported the same way by every adapter.
+// The core names this package's signatures use, and the handle type, re-exported the same way
+// by every adapter.
 export type {
   AccessToken,
   GetTokenOptions,
@@ -6,7 +7,7 @@ export type {
   TokenManagerOptions,
 } from '@twilio-oauth/core';
 export { TokenManager, TokenRequestError } from '@twilio-oauth/core';
-export type { FailureLogger, TwilioOAuthHandle } from '@twilio-oauth/core/adapter';
+export type { TwilioOAuthHandle } from '@twilio-oauth/core/adapter';
 export {
   TWILIO_CLIENT,
   TWILIO_OAUTH_MODULE_OPTIONS,
