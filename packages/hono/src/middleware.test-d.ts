@@ -98,3 +98,20 @@ describe('twilioOAuth()', () => {
     twilioOAuth(() => 'OQ1');
   });
 });
+
+describe('a second credential from c.env', () => {
+  type Bindings = { ORG_CLIENT_ID: string; ORG_CLIENT_SECRET: string };
+
+  it('takes the Env and the name as type arguments together', () => {
+    const org = twilioOAuth<{ Bindings: Bindings }, 'twilioOrg'>(
+      (c) => ({ clientId: c.env.ORG_CLIENT_ID, clientSecret: c.env.ORG_CLIENT_SECRET }),
+      { as: 'twilioOrg' },
+    );
+    new Hono<{ Bindings: Bindings }>().use(org).get('/', (c) => {
+      expectTypeOf(c.var.twilioOrg).toEqualTypeOf<TwilioOAuthHandle>();
+      return c.text('ok');
+    });
+    // @ts-expect-error the name is the second type argument, 'twilio' unless given
+    twilioOAuth<{ Bindings: Bindings }>(() => options, { as: 'twilioOrg' });
+  });
+});
