@@ -1,7 +1,7 @@
 import { packageConfig } from '../../tsdown.base';
 
 export default packageConfig({
-  // `pool` and `adapter` are entries of their own: only the adapters need them.
-  entry: ['src/index.ts', 'src/pool.ts', 'src/adapter.ts'],
+  // `pool` and `adapter` are entries of their own: the main entry stays small for apps.
+  entry: { index: 'src/index.ts', pool: 'src/pool.ts', adapter: 'src/adapter/index.ts' },
   platform: 'neutral',
 });

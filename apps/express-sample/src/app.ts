@@ -53,7 +53,7 @@ export function createApp(config: AppConfig): SampleApp {
     accountSid: config.accountSid,
     ...(onTwilio ? {} : { apiBaseUrl: config.apiBaseUrl }),
   });
-  app.use(twilioOAuth({ manager }, { client }));
+  app.use(twilioOAuth({ manager }, { sdkClient: client }));
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });

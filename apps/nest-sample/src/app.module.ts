@@ -28,7 +28,7 @@ import { TokenInfoController } from './token-info.controller.js';
         // The bearer may go to Twilio and to the configured API host.
         allowedHosts: [new URL(apiBaseUrl(config)).hostname, '*.twilio.com'],
         // TwilioOAuthService.client: the twilio SDK on this manager (see sdk-messages.controller).
-        client: sdkClient(config),
+        sdkClient: sdkClient(config),
       }),
     }),
   ],
