@@ -4,7 +4,11 @@
 export const instanceToken = (what: string, name?: string): symbol =>
   Symbol.for(`@twilio-oauth/nestjs:${what}${name === undefined ? '' : `:${name}`}`);
 
-/** The options given to `forRoot()` or returned by `forRootAsync()`'s factory, default instance. */
+/**
+ * The default instance's options: those given to `forRoot()`; for `forRootAsync()`, a marker that
+ * makes the service ask the factory. A test overrides it with options (the mock's
+ * `clientOptions()`, say) to point the module elsewhere without running the factory.
+ */
 export const TWILIO_OAUTH_MODULE_OPTIONS: unique symbol = Symbol.for(
   '@twilio-oauth/nestjs:module-options',
 );

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { type InstanceShape, instanceProviders } from './twilio-oauth.providers.js';
+import { instanceToken } from './twilio-oauth.constants.js';
+import { FROM_FACTORY, type InstanceShape, instanceProviders } from './twilio-oauth.providers.js';
 import { getTwilioOAuthOptionsToken } from './twilio-oauth.tokens.js';
 import type {
   TwilioOAuthModuleAsyncOptions,
@@ -32,8 +33,11 @@ export class TwilioOAuthModule {
   static forRoot(options: TwilioOAuthModuleForRootOptions): DynamicModule {
     const { name, isGlobal, sdkClient, ...rest } = options;
     const shape = { name, sdkClient, perRequest: 'forRequest' in rest };
-    const provided: Provider = { provide: getTwilioOAuthOptionsToken(name), useValue: rest };
-    return instanceModule(shape, isGlobal, [provided], []);
+    const provided: Provider[] = [
+      { provide: getTwilioOAuthOptionsToken(name), useValue: rest },
+      { provide: instanceToken('factory-deps', name), useValue: [] },
+    ];
+    return instanceModule(shape, isGlobal, provided, []);
   }
 
   /**
@@ -55,25 +59,22 @@ export class TwilioOAuthModule {
    */
   static forRootAsync(options: TwilioOAuthModuleAsyncOptions): DynamicModule {
     const { name, isGlobal, sdkClient, perRequest = false, imports = [] } = options;
-    const token = getTwilioOAuthOptionsToken(name);
-    const provided: Provider[] = [];
-    if (options.useFactory) {
-      provided.push({
-        provide: token,
-        useFactory: options.useFactory,
-        inject: options.inject ?? [],
-      });
-    } else {
-      const factory = options.useClass ?? options.useExisting;
-      provided.push({
-        provide: token,
-        useFactory: (f: TwilioOAuthOptionsFactory) => f.createTwilioOAuthOptions(),
-        inject: factory ? [factory] : [],
-      });
-      if (options.useClass)
-        provided.push({ provide: options.useClass, useClass: options.useClass });
-    }
-    return instanceModule({ name, sdkClient, perRequest }, isGlobal, provided, imports);
+    const factoryClass = options.useClass ?? options.useExisting;
+    const factory: InstanceShape['factory'] = options.useFactory
+      ? (options.useFactory as NonNullable<InstanceShape['factory']>)
+      : (f: TwilioOAuthOptionsFactory) => f.createTwilioOAuthOptions();
+    const provided: Provider[] = [
+      // "Ask the factory": the factory itself runs when the instance's service is made, so a
+      // test that overrides the service (or this token, with the mock's options) never runs it.
+      { provide: getTwilioOAuthOptionsToken(name), useValue: FROM_FACTORY },
+      {
+        provide: instanceToken('factory-deps', name),
+        useFactory: (...deps: unknown[]) => deps,
+        inject: options.useFactory ? (options.inject ?? []) : factoryClass ? [factoryClass] : [],
+      },
+    ];
+    if (options.useClass) provided.push({ provide: options.useClass, useClass: options.useClass });
+    return instanceModule({ name, sdkClient, perRequest, factory }, isGlobal, provided, imports);
   }
 }
 

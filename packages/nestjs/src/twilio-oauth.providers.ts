@@ -28,7 +28,23 @@ export interface InstanceShape {
   readonly name: string | undefined;
   readonly perRequest: boolean;
   readonly sdkClient: SdkClientFactory | undefined;
+  /**
+   * `forRootAsync`'s way to the options, given what its `inject` resolved to: run when the
+   * instance's service is made, so that a test overriding the service never runs it.
+   */
+  readonly factory?: (
+    ...deps: never[]
+  ) => TwilioOAuthModuleOptions | Promise<TwilioOAuthModuleOptions>;
 }
+
+/**
+ * What the options token holds for `forRootAsync` until a test overrides it: "ask the factory".
+ * Any other value (`forRoot`'s options, a test's `useValue`) is used as it is.
+ */
+export const FROM_FACTORY: unique symbol = Symbol.for('@twilio-oauth/nestjs:from-factory');
+
+/** The kernel of each service or tenants object the module made (a test's fake has none). */
+const kernels = new WeakMap<object, AdapterKernel<never>>();
 
 /**
  * The kernel of an instance, made while the application boots: bad options fail the start with
@@ -80,33 +96,48 @@ export function instanceProviders(shape: InstanceShape): {
   exports: InjectionToken[];
 } {
   const { name } = shape;
-  const kernel = instanceToken('kernel', name);
   const service = getTwilioOAuthServiceToken(name);
-  const providers: Provider[] = [
-    {
-      provide: kernel,
-      useFactory: (options: TwilioOAuthModuleOptions) => instanceKernel(options, shape),
-      inject: [getTwilioOAuthOptionsToken(name)],
-    },
-  ];
+  // The options (or the factory's dependencies) are read by the service's own provider: a test
+  // that overrides the service replaces the only place the factory runs.
+  const kernelOf = async (given: unknown, deps: never[]) => {
+    const options = given === FROM_FACTORY && shape.factory ? await shape.factory(...deps) : given;
+    return instanceKernel(options as TwilioOAuthModuleOptions, shape);
+  };
+  const inject = [getTwilioOAuthOptionsToken(name), instanceToken('factory-deps', name)];
+  const made = <T extends object>(kernel: AdapterKernel<never>, value: T): T => {
+    kernels.set(value, kernel);
+    return value;
+  };
   if (shape.perRequest) {
     const tenants = name === undefined ? TwilioOAuthTenants : service;
-    providers.push({
+    const provider: Provider = {
       provide: tenants,
-      useFactory: (k: AdapterKernel<TwilioOAuthRequest>) => new TwilioOAuthTenants(k),
-      inject: [kernel],
-    });
-    return { providers, exports: [tenants] };
+      useFactory: async (given: unknown, deps: never[]) => {
+        const kernel = await kernelOf(given, deps);
+        return made(kernel, new TwilioOAuthTenants(kernel as AdapterKernel<TwilioOAuthRequest>));
+      },
+      inject,
+    };
+    return { providers: [provider], exports: [tenants] };
   }
   const manager = getTwilioTokenManagerToken(name);
-  providers.push(
+  const providers: Provider[] = [
     {
       provide: service,
-      useFactory: (k: AdapterKernel<unknown>) => new TwilioOAuthService(k),
-      inject: [kernel],
+      useFactory: async (given: unknown, deps: never[]) => {
+        const kernel = await kernelOf(given, deps);
+        return made(kernel, new TwilioOAuthService(kernel));
+      },
+      inject,
     },
-    { provide: manager, useFactory: (k: AdapterKernel<unknown>) => k.manager, inject: [kernel] },
-  );
+    {
+      provide: manager,
+      // A test's fake service has no manager of the module's: override this token too if the
+      // code under test injects it.
+      useFactory: (s: object) => kernels.get(s)?.manager,
+      inject: [service],
+    },
+  ];
   const exported: InjectionToken[] = [service, manager];
   if (shape.sdkClient) {
     const client = getTwilioClientToken(name);

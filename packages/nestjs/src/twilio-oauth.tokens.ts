@@ -33,7 +33,15 @@ export function getTwilioClientToken(name?: string): symbol {
   return name === undefined ? TWILIO_CLIENT : instanceToken('twilio-client', name);
 }
 
-/** The token of an instance's options ({@link TWILIO_OAUTH_MODULE_OPTIONS} by default). */
+/**
+ * The token of an instance's options ({@link TWILIO_OAUTH_MODULE_OPTIONS} by default): what a test
+ * overrides to point the instance at the mock server.
+ *
+ * @example
+ * ```ts
+ * moduleRef.overrideProvider(getTwilioOAuthOptionsToken()).useValue(mock.clientOptions());
+ * ```
+ */
 export function getTwilioOAuthOptionsToken(name?: string): symbol {
   return name === undefined ? TWILIO_OAUTH_MODULE_OPTIONS : instanceToken('module-options', name);
 }
