@@ -333,10 +333,24 @@ describe('testing sections run as the test files they are', () => {
       }),
     );
     writeFileSync(join(dir, 'app.test.ts'), block.code);
+    // Its own config: this package's (src/**) must not be the one found.
+    const config = join(dir, 'vitest.config.mjs');
+    writeFileSync(config, "export default { test: { include: ['app.test.ts'] } };\n");
     const result = spawnSync(
       process.execPath,
-      [join(root, 'docs-test/node_modules/vitest/vitest.mjs'), 'run', '--root', dir],
-      { encoding: 'utf8', env: { ...process.env, CI: '1' }, timeout: 120_000 },
+      [
+        join(root, 'docs-test/node_modules/vitest/vitest.mjs'),
+        'run',
+        '--root',
+        dir,
+        '--config',
+        config,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+        timeout: 120_000,
+      },
     );
     const output = `${result.stdout}${result.stderr}`;
     expect(result.status, output).toBe(0);
