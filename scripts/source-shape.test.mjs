@@ -1,6 +1,7 @@
 // The shape every package's source keeps (issue 28): no import circle between the files
 // of a package (type-only imports included: they tie the files' designs together just
-// the same), and no mutable module-level export (a back door into another file's state).
+// the same), one import-extension style, and no mutable module-level export (a back door
+// into another file's state).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +79,15 @@ describe.each(packages)('packages/%s/src', (name) => {
     const graph = new Map(files.map((file) => [file, importsOf(file)]));
     const circle = findCircle(graph);
     expect(circle?.map((file) => relative(root, file))).toBeUndefined();
+  });
+
+  it('imports its own files without an extension (one style, the bundler resolves them)', () => {
+    const offenders = files.filter((file) =>
+      /\b(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+\.(?:m?js|ts)['"]/.test(
+        readFileSync(file, 'utf8'),
+      ),
+    );
+    expect(offenders.map((file) => relative(root, file))).toEqual([]);
   });
 
   it('exports nothing mutable at module level', () => {

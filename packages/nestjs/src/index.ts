@@ -12,21 +12,21 @@ export {
   TWILIO_CLIENT,
   TWILIO_OAUTH_MODULE_OPTIONS,
   TWILIO_TOKEN_MANAGER,
-} from './twilio-oauth.constants.js';
+} from './twilio-oauth.constants';
 export {
   InjectTwilioClient,
   InjectTwilioOAuth,
   InjectTwilioTokenManager,
-} from './twilio-oauth.decorators.js';
-export { TwilioOAuthModule } from './twilio-oauth.module.js';
-export { TwilioOAuthService } from './twilio-oauth.service.js';
-export { TwilioOAuthTenants } from './twilio-oauth.tenants.js';
+} from './twilio-oauth.decorators';
+export { TwilioOAuthModule } from './twilio-oauth.module';
+export { TwilioOAuthService } from './twilio-oauth.service';
+export { TwilioOAuthTenants } from './twilio-oauth.tenants';
 export {
   getTwilioClientToken,
   getTwilioOAuthOptionsToken,
   getTwilioOAuthServiceToken,
   getTwilioTokenManagerToken,
-} from './twilio-oauth.tokens.js';
+} from './twilio-oauth.tokens';
 export type {
   TwilioOAuthModuleAsyncOptions,
   TwilioOAuthModuleExtras,
@@ -37,4 +37,4 @@ export type {
   TwilioOAuthRequest,
   TwilioOAuthSharedManagerOptions,
   TwilioOAuthStaticOptions,
-} from './twilio-oauth-options.interface.js';
+} from './twilio-oauth-options.interface';

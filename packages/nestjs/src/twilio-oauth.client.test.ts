@@ -7,11 +7,11 @@ import type { MockServer } from '@twilio-oauth/mock-server';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
 import type { Twilio } from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { managerOptions, startMock } from '../test/harness.js';
-import { TWILIO_CLIENT } from './twilio-oauth.constants.js';
-import { InjectTwilioClient } from './twilio-oauth.decorators.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
+import { managerOptions, startMock } from '../test/harness';
+import { TWILIO_CLIENT } from './twilio-oauth.constants';
+import { InjectTwilioClient } from './twilio-oauth.decorators';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
 
 @Injectable()
 class Sender {

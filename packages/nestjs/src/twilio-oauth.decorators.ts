@@ -3,7 +3,7 @@ import {
   getTwilioClientToken,
   getTwilioOAuthServiceToken,
   getTwilioTokenManagerToken,
-} from './twilio-oauth.tokens.js';
+} from './twilio-oauth.tokens';
 
 type InjectDecorator = PropertyDecorator & ParameterDecorator;
 

@@ -1,12 +1,12 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
-import { instanceToken } from './twilio-oauth.constants.js';
-import { FROM_FACTORY, type InstanceShape, instanceProviders } from './twilio-oauth.providers.js';
-import { getTwilioOAuthOptionsToken } from './twilio-oauth.tokens.js';
+import { instanceToken } from './twilio-oauth.constants';
+import { FROM_FACTORY, type InstanceShape, instanceProviders } from './twilio-oauth.providers';
+import { getTwilioOAuthOptionsToken } from './twilio-oauth.tokens';
 import type {
   TwilioOAuthModuleAsyncOptions,
   TwilioOAuthModuleForRootOptions,
   TwilioOAuthOptionsFactory,
-} from './twilio-oauth-options.interface.js';
+} from './twilio-oauth-options.interface';
 
 /**
  * Twilio OAuth tokens for a Nest application: `forRoot()` / `forRootAsync()` register an

@@ -10,7 +10,7 @@ import {
   TwilioOAuthModule,
   type TwilioOAuthModuleAsyncOptions,
   type TwilioOAuthService,
-} from './index.js';
+} from './index';
 
 declare const options: TokenManagerOptions;
 

@@ -7,7 +7,7 @@ import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
 import type { Twilio } from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MESSAGES_URL, platforms, probeProviders, startApp } from '../test/harness.js';
+import { MESSAGES_URL, platforms, probeProviders, startApp } from '../test/harness';
 import {
   getTwilioClientToken,
   getTwilioOAuthServiceToken,
@@ -18,7 +18,7 @@ import {
   TWILIO_TOKEN_MANAGER,
   TwilioOAuthModule,
   TwilioOAuthService,
-} from './index.js';
+} from './index';
 
 const ACCOUNT = { clientId: `OQ${'a'.repeat(32)}`, clientSecret: 'account-Secret-5e6f7a8b' };
 const ORG = { clientId: `OQ${'0'.repeat(31)}9`, clientSecret: 'org-Secret-1c2d3e4f' };

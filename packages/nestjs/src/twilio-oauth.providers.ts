@@ -5,20 +5,20 @@ import {
   adapterKernel,
   type SdkClientFactory,
 } from '@twilio-oauth/core/adapter';
-import { instanceToken } from './twilio-oauth.constants.js';
-import { toHttpException } from './twilio-oauth.exceptions.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
-import { TwilioOAuthTenants } from './twilio-oauth.tenants.js';
+import { instanceToken } from './twilio-oauth.constants';
+import { toHttpException } from './twilio-oauth.exceptions';
+import { TwilioOAuthService } from './twilio-oauth.service';
+import { TwilioOAuthTenants } from './twilio-oauth.tenants';
 import {
   getTwilioClientToken,
   getTwilioOAuthOptionsToken,
   getTwilioOAuthServiceToken,
   getTwilioTokenManagerToken,
-} from './twilio-oauth.tokens.js';
+} from './twilio-oauth.tokens';
 import type {
   TwilioOAuthModuleOptions,
   TwilioOAuthRequest,
-} from './twilio-oauth-options.interface.js';
+} from './twilio-oauth-options.interface';
 
 /** The context of the module's log lines (`[TwilioOAuth]` in Nest's console output). */
 const LOG_CONTEXT = 'TwilioOAuth';

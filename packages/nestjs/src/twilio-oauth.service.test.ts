@@ -15,12 +15,12 @@ import {
   type RunningApp,
   startApp,
   startMock,
-} from '../test/harness.js';
-import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
-import { toHttpException } from './twilio-oauth.exceptions.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
-import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
+} from '../test/harness';
+import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants';
+import { toHttpException } from './twilio-oauth.exceptions';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
+import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface';
 
 let mock: MockServer;
 let running: RunningApp | undefined;

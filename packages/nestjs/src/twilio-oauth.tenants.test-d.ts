@@ -7,7 +7,7 @@ import {
   type TwilioOAuthRequest,
   type TwilioOAuthService,
   type TwilioOAuthTenants,
-} from './index.js';
+} from './index';
 
 declare const options: TokenManagerOptions;
 declare const twilio: TwilioOAuthTenants;

@@ -18,14 +18,14 @@ import {
   probeProviders,
   type RunningApp,
   startApp,
-} from '../test/harness.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
-import { TwilioOAuthTenants } from './twilio-oauth.tenants.js';
+} from '../test/harness';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
+import { TwilioOAuthTenants } from './twilio-oauth.tenants';
 import type {
   TwilioOAuthModuleOptions,
   TwilioOAuthRequest,
-} from './twilio-oauth-options.interface.js';
+} from './twilio-oauth-options.interface';
 
 const TENANTS = {
   acme: {

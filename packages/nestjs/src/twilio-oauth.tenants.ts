@@ -1,6 +1,6 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type { AdapterKernel, TwilioOAuthHandle } from '@twilio-oauth/core/adapter';
-import type { TwilioOAuthRequest } from './twilio-oauth-options.interface.js';
+import type { TwilioOAuthRequest } from './twilio-oauth-options.interface';
 
 /**
  * The Twilio OAuth tokens of a module instance with per-request credentials

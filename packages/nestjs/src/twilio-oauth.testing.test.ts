@@ -11,7 +11,7 @@ import {
   TWILIO_TOKEN_MANAGER,
   TwilioOAuthModule,
   TwilioOAuthService,
-} from './index.js';
+} from './index';
 
 /** Stands for `@nestjs/config`'s ConfigService: `getOrThrow` of a key nobody set throws. */
 @Injectable()

@@ -6,8 +6,8 @@ import {
   TWILIO_CLIENT,
   TWILIO_OAUTH_MODULE_OPTIONS,
   TWILIO_TOKEN_MANAGER,
-} from './twilio-oauth.constants.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
+} from './twilio-oauth.constants';
+import { TwilioOAuthService } from './twilio-oauth.service';
 
 /**
  * The token of an instance's service: the `TwilioOAuthService` class for the default instance,

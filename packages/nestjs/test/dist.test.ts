@@ -22,7 +22,7 @@ import {
 } from '../dist/index.mjs';
 import { TwilioOAuthHealthIndicator as CjsHealthIndicator } from '../dist/terminus.cjs';
 import { TwilioOAuthHealthIndicator as EsmHealthIndicator } from '../dist/terminus.mjs';
-import { CLIENT_ID, CLIENT_SECRET, managerOptions, messagesUrl, startMock } from './harness.js';
+import { CLIENT_ID, CLIENT_SECRET, managerOptions, messagesUrl, startMock } from './harness';
 
 // Written as an application would, against the built classes: no @Inject, only parameter types.
 @Injectable()
