@@ -37,6 +37,7 @@ export async function startSample(
   const sample = createApp({
     ...credentials,
     accountSid,
+    organization: config.organization,
     tokenUrl: mock?.tokenUrl ?? config.tokenUrl,
     apiBaseUrl: mock?.apiBaseUrl ?? config.apiBaseUrl,
   });
