@@ -42,6 +42,7 @@ export async function startSample(
       accountSid: config.accountSid,
       tokenUrl: config.tokenUrl,
       apiBaseUrl: config.apiBaseUrl,
+      organization: config.organization,
     };
   }
 
