@@ -27,6 +27,13 @@ describe('startSample', () => {
       expect(created.status).toBe(201);
       const list = await fetch(`${sample.url}/messages`);
       expect(await list.json()).toMatchObject({ messages: [{ body: 'demo' }] });
+      // The mock's organization app serves /org/users.
+      const user = await fetch(`${sample.url}/org/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userName: 'demo@example.com' }),
+      });
+      expect(user.status).toBe(201);
     } finally {
       await sample.close();
     }

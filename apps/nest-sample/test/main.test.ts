@@ -91,6 +91,8 @@ describe('node dist/main.mjs', { timeout: 60_000 }, () => {
       json: { state: 'fresh' },
     });
     expect(await getJson(`${url}/messages`)).toMatchObject({ status: 200, json: { messages: [] } });
+    // The mock's organization app serves /org/users.
+    expect(await getJson(`${url}/org/users`)).toEqual({ status: 200, json: { users: [] } });
 
     app.child.kill('SIGTERM');
     expect(await app.exited).toEqual({ code: 0, signal: null });
