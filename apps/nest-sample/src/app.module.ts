@@ -14,8 +14,9 @@ import { TokenInfoController } from './token-info.controller.js';
 /**
  * The whole app. Settings come from the environment through `@nestjs/config`, as in the
  * README: `TWILIO_CLIENT_ID`, `TWILIO_CLIENT_SECRET`, `TWILIO_ACCOUNT_SID`, and optionally
- * `TWILIO_TOKEN_URL` and `TWILIO_API_BASE_URL` (a mock server's, say). Create it with
- * {@link AppModule.register}.
+ * `TWILIO_TOKEN_URL` and `TWILIO_API_BASE_URL` (a mock server's, say); for `/org/users`, an
+ * organization app's `TWILIO_ORG_CLIENT_ID`, `TWILIO_ORG_CLIENT_SECRET` and `TWILIO_ORG_SID`
+ * (see org.module). Create it with {@link AppModule.register}.
  */
 @Module({
   imports: [
