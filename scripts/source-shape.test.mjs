@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const packagesDir = join(root, 'packages');
 
 /** Every non-test source file below `dir`. */
 function sources(dir) {
@@ -64,16 +63,21 @@ function findCircle(graph) {
   return undefined;
 }
 
-const packages = readdirSync(packagesDir).filter((name) => {
-  try {
-    return readdirSync(join(packagesDir, name, 'src')).length > 0;
-  } catch {
-    return false;
-  }
-});
+/** Every package and app with a `src` folder, as `group/name`. */
+const packages = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(root, group))
+    .filter((name) => {
+      try {
+        return readdirSync(join(root, group, name, 'src')).length > 0;
+      } catch {
+        return false;
+      }
+    })
+    .map((name) => `${group}/${name}`),
+);
 
-describe.each(packages)('packages/%s/src', (name) => {
-  const files = sources(join(packagesDir, name, 'src'));
+describe.each(packages)('%s/src', (name) => {
+  const files = sources(join(root, name, 'src'));
 
   it('has no import circle', () => {
     const graph = new Map(files.map((file) => [file, importsOf(file)]));

@@ -3,13 +3,13 @@ import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER } from '@nestjs/core';
 import { TwilioOAuthModule } from '@twilio-oauth/nestjs';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
-import { apiBaseUrl, sdkApiBaseUrl } from './config.js';
-import { HealthController } from './health.controller.js';
-import { JsonErrorFilter } from './json-error.filter.js';
-import { MessagesController } from './messages.controller.js';
-import { OrgModule, OrgNotConfiguredController } from './org.module.js';
-import { SdkMessagesController } from './sdk-messages.controller.js';
-import { TokenInfoController } from './token-info.controller.js';
+import { apiBaseUrl, sdkApiBaseUrl } from './config';
+import { HealthController } from './health.controller';
+import { JsonErrorFilter } from './json-error.filter';
+import { MessagesController } from './messages.controller';
+import { OrgModule, OrgNotConfiguredController } from './org.module';
+import { SdkMessagesController } from './sdk-messages.controller';
+import { TokenInfoController } from './token-info.controller';
 
 /**
  * The whole app. Settings come from the environment through `@nestjs/config`, as in the

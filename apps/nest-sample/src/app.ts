@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
-import { ORG_ENV, type TwilioSettings, twilioEnv } from './config.js';
+import { AppModule } from './app.module';
+import { ORG_ENV, type TwilioSettings, twilioEnv } from './config';
 
 /**
  * Builds the Nest application (Express platform) from Twilio settings; not listening yet. The

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, readConfig } from './config.js';
+import { DEFAULT_PORT, readConfig } from './config';
 
 const ORG_SID = `OR${'c'.repeat(32)}`;
 

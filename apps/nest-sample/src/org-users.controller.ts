@@ -11,7 +11,7 @@ import {
 import { ConfigService } from '@nestjs/config';
 import { InjectTwilioOAuth, TwilioOAuthService } from '@twilio-oauth/nestjs';
 import { scimTypeOf } from '@twilio-oauth/twilio';
-import { httpError, sdkCall } from './sdk-call.js';
+import { httpError, sdkCall } from './sdk-call';
 
 /** What the sample tells of a user. */
 export interface OrgUserBody {

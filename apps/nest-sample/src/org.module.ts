@@ -2,8 +2,8 @@ import { All, Controller, HttpException, HttpStatus, Module } from '@nestjs/comm
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TwilioOAuthModule } from '@twilio-oauth/nestjs';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
-import { apiBaseUrl, sdkApiBaseUrl } from './config.js';
-import { OrgUsersController } from './org-users.controller.js';
+import { apiBaseUrl, sdkApiBaseUrl } from './config';
+import { OrgUsersController } from './org-users.controller';
 
 /**
  * The organization app as the named instance 'org' (its own manager, closed on shutdown, and its

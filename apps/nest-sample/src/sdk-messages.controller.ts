@@ -1,6 +1,6 @@
 import { BadRequestException, Body, Controller, Get, Post } from '@nestjs/common';
 import { TwilioOAuthService } from '@twilio-oauth/nestjs';
-import { sdkCall } from './sdk-call.js';
+import { sdkCall } from './sdk-call';
 
 /** The same two calls as MessagesController, through the twilio SDK (`TwilioOAuthService.client`). */
 @Controller('sdk/messages')

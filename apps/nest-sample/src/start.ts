@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { createApp } from './app.js';
-import type { OrganizationApp, SampleConfig, TwilioSettings } from './config.js';
+import { createApp } from './app';
+import type { OrganizationApp, SampleConfig, TwilioSettings } from './config';
 
 /** A listening sample, with everything it started. */
 export interface RunningSample {

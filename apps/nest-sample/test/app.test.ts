@@ -1,9 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import type { TwilioSettings } from '../src/config.js';
-import { listen } from './listen.js';
+import { createApp } from '../src/app';
+import type { TwilioSettings } from '../src/config';
+import { listen } from './listen';
 
 const CLIENT = {
   clientId: 'OQ0123456789abcdef0123456789abcdef',

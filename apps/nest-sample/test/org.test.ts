@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import type { OrganizationApp, TwilioSettings } from '../src/config.js';
-import { ORG_NOT_CONFIGURED } from '../src/org.module.js';
-import type { OrgUserBody } from '../src/org-users.controller.js';
-import { listen } from './listen.js';
+import { createApp } from '../src/app';
+import type { OrganizationApp, TwilioSettings } from '../src/config';
+import { ORG_NOT_CONFIGURED } from '../src/org.module';
+import type { OrgUserBody } from '../src/org-users.controller';
+import { listen } from './listen';
 
 const ACCOUNT = { clientId: `OQ${'d'.repeat(32)}`, clientSecret: 'nest-account-secret-3c1d' };
 const ORG: OrganizationApp = {
