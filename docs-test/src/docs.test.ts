@@ -23,10 +23,11 @@ describe('documented TypeScript/JavaScript blocks', () => {
     expect(blocks.length).toBeGreaterThan(30);
   });
 
-  it('mark the quickstarts to run: three in the root README, one or more per adapter', () => {
+  it('mark the quickstarts to run: four in the root README, one or more per adapter', () => {
     const runs = (file: string) =>
       blocks.filter((b) => b.file === file && b.marker.kind === 'run').length;
-    expect(runs('README.md')).toBe(3);
+    // One per framework, and the Organizations API's.
+    expect(runs('README.md')).toBe(4);
     for (const adapter of ['express', 'hono', 'nestjs']) {
       expect(runs(`packages/${adapter}/README.md`), adapter).toBeGreaterThanOrEqual(2);
     }
@@ -161,7 +162,11 @@ function expressExamples(): {
   for (const block of blocks) {
     if (block.marker.kind !== 'check' || !/from 'express'/.test(block.code)) continue;
     // `declare global` only types; a declared value would be missing when it runs.
-    if (!/const app = express\(\)/.test(block.code) || /\bdeclare\s+(const|let|var|function|class)\b/.test(block.code)) continue;
+    if (
+      !/const app = express\(\)/.test(block.code) ||
+      /\bdeclare\s+(const|let|var|function|class)\b/.test(block.code)
+    )
+      continue;
     const routes = [...block.code.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
       ([, method = 'get', path = '/']) => ({
         method: method.toUpperCase(),
