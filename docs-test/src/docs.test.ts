@@ -249,9 +249,15 @@ describe('every runnable Express example serves its routes on Express 4 and 5', 
 
 describe("the mock CLI's printed settings, pasted into a quickstart", () => {
   it("the root README's Express quickstart talks to the mock with them and no code change", async () => {
-    const cli = spawn(process.execPath, [join(root, 'packages/mock-server/dist/cli.mjs')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const cli = spawn(
+      process.execPath,
+      [
+        join(root, 'packages/mock-server/dist/cli.mjs'),
+        '--organization-sid',
+        ORG_APP.organizationSid,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       let banner = '';
       cli.stdout.on('data', (d) => {
@@ -268,6 +274,9 @@ describe("the mock CLI's printed settings, pasted into a quickstart", () => {
         'TWILIO_API_BASE_URL',
         'TWILIO_CLIENT_ID',
         'TWILIO_CLIENT_SECRET',
+        'TWILIO_ORG_CLIENT_ID',
+        'TWILIO_ORG_CLIENT_SECRET',
+        'TWILIO_ORG_SID',
         'TWILIO_TOKEN_URL',
       ]);
       const quickstart = blocks.find(

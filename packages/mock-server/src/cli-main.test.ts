@@ -85,6 +85,51 @@ function captured() {
   return { write: (chunk: string) => (text += chunk), text: () => text };
 }
 
+describe('--organization-sid', () => {
+  const ORG = `OR${'b2'.repeat(16)}`;
+
+  it('adds a generated organization app of that organization beside the account app', () => {
+    const args = parseCliArgs(['--client-id', 'me', '--organization-sid', ORG]);
+    if (args.kind !== 'run') throw new Error(args.kind);
+    const [account, org, ...rest] = args.options.clients ?? [];
+    expect(account?.clientId).toBe('me');
+    expect(account?.organizationSid).toBeUndefined();
+    expect(org).toMatchObject({ clientId: expect.stringMatching(/^OQ/), organizationSid: ORG });
+    expect(rest).toEqual([]);
+  });
+
+  it('refuses a malformed sid, naming the flag', () => {
+    expect(parseCliArgs(['--organization-sid', 'OR1'])).toEqual({
+      kind: 'error',
+      message: '--organization-sid must be "OR" followed by 32 hex digits',
+    });
+  });
+
+  it("prints the organization app's lines for the README examples", async () => {
+    const signals = new EventEmitter();
+    const stdout = captured();
+    let server: MockServer | undefined;
+    const running = runCli(['--organization-sid', ORG], {
+      stdout,
+      stderr: captured(),
+      signals,
+      onListening: (s) => {
+        server = s;
+      },
+    });
+    await new Promise<void>((resolve) => {
+      const check = () => (server ? resolve() : setImmediate(check));
+      check();
+    });
+    const org = server?.clients[1];
+    expect(stdout.text()).toContain(`  TWILIO_ORG_CLIENT_ID=${org?.clientId}`);
+    expect(stdout.text()).toContain(`  TWILIO_ORG_CLIENT_SECRET=${org?.clientSecret}`);
+    expect(stdout.text()).toContain(`  TWILIO_ORG_SID=${ORG}`);
+    signals.emit('SIGTERM');
+    expect(await running).toBe(0);
+  });
+});
+
 describe('runCli', () => {
   it('prints usage on stderr and resolves 2 for bad flags', async () => {
     const stdout = captured();

@@ -1,6 +1,11 @@
 import type { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_SID_PATTERN, generateClient, MAX_TOKEN_TTL_SECONDS } from './options';
+import {
+  ACCOUNT_SID_PATTERN,
+  generateClient,
+  MAX_TOKEN_TTL_SECONDS,
+  ORGANIZATION_SID_PATTERN,
+} from './options';
 import { startMockServer } from './server';
 import type { MockServer, MockServerOptions } from './types';
 
@@ -18,6 +23,8 @@ Options:
   --ttl <seconds>         token lifetime, expires_in, 1 to 2592000 (default 3600)
   --token-errors <format> Token API errors: twilio (default) or oauth (RFC 6749)
   --account-sid <sid>     account SID to print (default: generated AC + 32 hex)
+  --organization-sid <sid> also an organization OAuth app of that organization (OR + 32 hex),
+                          for the Organizations API; its credentials are generated and printed
   -h, --help              show this help
 `;
 
@@ -45,6 +52,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         ttl: { type: 'string' },
         'token-errors': { type: 'string' },
         'account-sid': { type: 'string' },
+        'organization-sid': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -79,6 +87,10 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   if (accountSid !== undefined && !ACCOUNT_SID_PATTERN.test(accountSid)) {
     return { kind: 'error', message: '--account-sid must be "AC" followed by 32 hex digits' };
   }
+  const organizationSid = str('organization-sid');
+  if (organizationSid !== undefined && !ORGANIZATION_SID_PATTERN.test(organizationSid)) {
+    return { kind: 'error', message: '--organization-sid must be "OR" followed by 32 hex digits' };
+  }
   const host = str('host');
   if (host === '') return { kind: 'error', message: '--host must not be empty' };
   const clientId = str('client-id');
@@ -100,6 +112,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
           clientId: clientId ?? generated.clientId,
           clientSecret: clientSecret ?? generated.clientSecret,
         },
+        ...(organizationSid === undefined ? [] : [{ ...generateClient(), organizationSid }]),
       ],
     },
   };
@@ -126,6 +139,13 @@ export function formatBanner(server: MockServer, secretGiven: boolean): string {
     `  TWILIO_ACCOUNT_SID=${server.accountSid}`,
     `  TWILIO_CLIENT_ID=${client?.clientId ?? ''}`,
     ...(secretGiven ? [] : [`  TWILIO_CLIENT_SECRET=${secret}`]),
+    ...server.clients
+      .filter((c) => c.organizationSid !== undefined)
+      .flatMap((org) => [
+        `  TWILIO_ORG_CLIENT_ID=${org.clientId}`,
+        `  TWILIO_ORG_CLIENT_SECRET=${org.clientSecret}`,
+        `  TWILIO_ORG_SID=${org.organizationSid}`,
+      ]),
     '',
     'Press Ctrl+C to stop.',
     '',
