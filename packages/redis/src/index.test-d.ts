@@ -7,6 +7,7 @@ import type {
   RedisStoreError,
   RedisTokenStore,
   RedisTokenStoreOptions,
+  StoreError,
 } from './index';
 
 describe('public types', () => {
@@ -40,5 +41,6 @@ describe('public types', () => {
       'get' | 'set' | 'delete' | 'lock' | 'release'
     >();
     expectTypeOf<RedisStoreError['code']>().toEqualTypeOf<'store_timeout' | 'store_error'>();
+    expectTypeOf<RedisStoreError>().toExtend<StoreError>();
   });
 });

@@ -1,9 +1,6 @@
-export type { CryptoKey, EncryptionKey } from './encryption';
-export {
-  RedisStoreError,
-  type RedisStoreErrorCode,
-  type RedisStoreOperation,
-} from './errors';
+export type { EncryptionKey, WebCryptoKey } from '@twilio-oauth/core/store-kit';
+export { StoreError, type StoreErrorCode } from '@twilio-oauth/core/store-kit';
+export { RedisStoreError, type RedisStoreOperation } from './errors';
 export {
   DEFAULT_COMMAND_TIMEOUT_MS,
   DEFAULT_KEY_PREFIX,

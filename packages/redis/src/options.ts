@@ -1,6 +1,6 @@
 import { InvalidOptionsError } from '@twilio-oauth/core';
+import { checkMillis, type TokenEncryptionOptions } from '@twilio-oauth/core/store-kit';
 import type { Cluster, Redis } from 'ioredis';
-import type { EncryptionKey } from './encryption';
 
 /**
  * Options of {@link RedisTokenStore}.
@@ -11,7 +11,7 @@ import type { EncryptionKey } from './encryption';
  *   encryptionKey: process.env.TOKEN_STORE_KEY!,
  * };
  */
-export interface RedisTokenStoreOptions {
+export interface RedisTokenStoreOptions extends TokenEncryptionOptions {
   /**
    * An ioredis client: `new Redis(...)` or `new Cluster(...)`. The store never
    * connects, quits or reconfigures it; close it yourself when you are done.
@@ -22,16 +22,6 @@ export interface RedisTokenStoreOptions {
    * contain `{` or `}`: the store adds its own Redis Cluster hash tag.
    */
   readonly keyPrefix?: string;
-  /**
-   * Encrypts stored values with AES-256-GCM. Default: none (tokens are stored in
-   * clear; they are bearer credentials, see the README).
-   */
-  readonly encryptionKey?: EncryptionKey;
-  /**
-   * Older keys, tried when a value was written under one of them (key rotation).
-   * Default `[]`. Requires `encryptionKey`.
-   */
-  readonly decryptionKeys?: readonly EncryptionKey[];
   /**
    * Longest wait for one Redis command before the call rejects with a
    * `store_timeout` error, so that a down Redis costs callers at most this much.
@@ -52,13 +42,11 @@ export const DEFAULT_KEY_PREFIX = 'twilio-oauth:';
 /** Default `commandTimeoutMs` of {@link RedisTokenStore}: 500 ms. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 
-// setTimeout's limit: a longer delay fires at once.
-const MAX_TIMER_MS = 2_147_483_647;
 const COMMANDS = ['get', 'set', 'del', 'eval'] as const;
 
 /**
- * Validates the options that are not keys (see `KeyRing.create` for those),
- * without mutating the caller's object.
+ * Validates the options that are not keys (the store kit's `TokenCodec.create`
+ * checks those), without mutating the caller's object.
  *
  * @throws {InvalidOptionsError} naming the first invalid option.
  */
@@ -66,11 +54,7 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionsError('options', 'must be an object with a "client"');
   }
-  const {
-    client,
-    keyPrefix = DEFAULT_KEY_PREFIX,
-    commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
-  } = options;
+  const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
   const commands = client as unknown as Record<string, unknown> | null | undefined;
   if (
     typeof commands !== 'object' ||
@@ -89,16 +73,11 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
       'must not contain "{" or "}" (the store adds the hash tag)',
     );
   }
-  if (
-    typeof commandTimeoutMs !== 'number' ||
-    !Number.isFinite(commandTimeoutMs) ||
-    commandTimeoutMs < 1 ||
-    commandTimeoutMs > MAX_TIMER_MS
-  ) {
-    throw new InvalidOptionsError('commandTimeoutMs', `must be a number from 1 to ${MAX_TIMER_MS}`);
-  }
-  if (options.decryptionKeys !== undefined && options.encryptionKey === undefined) {
-    throw new InvalidOptionsError('decryptionKeys', 'requires encryptionKey');
-  }
+  const commandTimeoutMs = checkMillis({
+    name: 'commandTimeoutMs',
+    value: options.commandTimeoutMs,
+    fallback: DEFAULT_COMMAND_TIMEOUT_MS,
+    min: 1,
+  });
   return { client, keyPrefix, commandTimeoutMs };
 }

@@ -1,9 +1,7 @@
 import type { StoredToken, TokenStore } from '@twilio-oauth/core';
+import { callWithin, TokenCodec } from '@twilio-oauth/core/store-kit';
 import type { Cluster, Redis } from 'ioredis';
-import { toBase64Url } from './base64';
-import { decodeToken, encodeToken } from './codec';
-import { KeyRing } from './encryption';
-import { RedisStoreError, type RedisStoreOperation, storeError } from './errors';
+import { RedisStoreError, type RedisStoreOperation } from './errors';
 import { type RedisKeys, redisKeys } from './keys';
 import { type RedisTokenStoreOptions, resolveStoreOptions } from './options';
 
@@ -59,7 +57,7 @@ export class RedisTokenStore implements TokenStore {
   readonly keyPrefix: string;
   readonly #client: Redis | Cluster;
   readonly #commandTimeoutMs: number;
-  readonly #ring: KeyRing | undefined;
+  readonly #codec: TokenCodec;
 
   /** @param options - see {@link RedisTokenStoreOptions}. */
   constructor(options: RedisTokenStoreOptions) {
@@ -67,15 +65,12 @@ export class RedisTokenStore implements TokenStore {
     this.#client = resolved.client;
     this.keyPrefix = resolved.keyPrefix;
     this.#commandTimeoutMs = resolved.commandTimeoutMs;
-    this.#ring =
-      options.encryptionKey === undefined
-        ? undefined
-        : KeyRing.create(options.encryptionKey, options.decryptionKeys);
+    this.#codec = TokenCodec.create(options);
   }
 
   /** Whether values are encrypted at rest. */
   get encrypted(): boolean {
-    return this.#ring !== undefined;
+    return this.#codec.encrypted;
   }
 
   /**
@@ -88,7 +83,7 @@ export class RedisTokenStore implements TokenStore {
   async get(key: string): Promise<StoredToken | undefined> {
     const keys = await this.#keys(key);
     const raw = await this.#call('get', () => this.#client.get(keys.token));
-    return raw === null ? undefined : decodeToken(raw, keys.token, this.#ring);
+    return raw === null ? undefined : this.#codec.decode(raw, keys.token);
   }
 
   /**
@@ -101,7 +96,7 @@ export class RedisTokenStore implements TokenStore {
     const px = toPx(ttlMs);
     if (px < 1) return;
     const keys = await this.#keys(key);
-    const value = await encodeToken(token, keys.token, this.#ring);
+    const value = await this.#codec.encode(token, keys.token);
     await this.#call('set', () => this.#client.set(keys.token, value, 'PX', px));
   }
 
@@ -127,22 +122,18 @@ export class RedisTokenStore implements TokenStore {
   async acquireLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
     const px = Math.max(1, toPx(ttlMs));
     const keys = await this.#keys(key);
-    const owner = toBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
-    const pending = this.#send(() => this.#client.set(keys.lock, owner, 'PX', px, 'NX'));
-    let reply: 'OK' | null;
-    try {
-      reply = await this.#within('lock', pending);
-    } catch (error) {
-      // A SET NX that still lands after the caller gave up would hold a lock
-      // nobody releases, making the fleet wait for nothing: release it on arrival.
-      pending.then(
-        (late) => {
+    const owner = globalThis.crypto.randomUUID();
+    const reply = await this.#call(
+      'lock',
+      () => this.#client.set(keys.lock, owner, 'PX', px, 'NX'),
+      {
+        // A SET NX that still lands after the caller gave up would hold a lock
+        // nobody releases, making the fleet wait for nothing: release it on arrival.
+        onLate: (late) => {
           if (late === 'OK') this.#release(keys.lock, owner).catch(() => {});
         },
-        () => {},
-      );
-      throw error;
-    }
+      },
+    );
     if (reply !== 'OK') return undefined;
     let released: Promise<void> | undefined;
     return () => {
@@ -159,47 +150,25 @@ export class RedisTokenStore implements TokenStore {
     return redisKeys(this.keyPrefix, credentialKey);
   }
 
-  /** Starts a command; a client that throws synchronously becomes a rejection. */
-  #send<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return command();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  #call<T>(operation: RedisStoreOperation, command: () => Promise<T>): Promise<T> {
-    return this.#within(operation, this.#send(command));
-  }
-
   /**
-   * Bounds a pending command by `commandTimeoutMs`. While Redis is away, ioredis
+   * Runs one command within `commandTimeoutMs`. While Redis is away, ioredis
    * parks commands in its offline queue for as long as it keeps reconnecting;
-   * the caller should not wait that long when it can carry on from memory. The
-   * timer is not unref'd: it is short, and it guarantees the caller an answer.
+   * the caller should not wait that long when it can carry on from memory.
    */
-  #within<T>(operation: RedisStoreOperation, pending: Promise<T>): Promise<T> {
-    const ms = this.#commandTimeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new RedisStoreError(
-            'store_timeout',
-            operation,
-            `Redis ${operation} timed out after ${ms} ms`,
-          ),
-        );
-      }, ms);
-      pending.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(storeError(operation, error));
-        },
-      );
-    });
+  async #call<T>(
+    operation: RedisStoreOperation,
+    command: () => Promise<T>,
+    options: { onLate?: (value: T) => void } = {},
+  ): Promise<T> {
+    const timeoutMs = this.#commandTimeoutMs;
+    try {
+      return await callWithin(command, {
+        timeoutMs,
+        onTimeout: () => RedisStoreError.timedOut(operation, timeoutMs),
+        onLate: options.onLate,
+      });
+    } catch (error) {
+      throw RedisStoreError.from(operation, error);
+    }
   }
 }
