@@ -1,9 +1,11 @@
 import { InvalidOptionsError } from '@twilio-oauth/core';
 import { checkMillis, type TokenEncryptionOptions } from '@twilio-oauth/core/store-kit';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from './clients/index';
 
 /**
- * Options of {@link RedisTokenStore}.
+ * Options of {@link RedisTokenStore} (and, with an Upstash client, of
+ * {@link UpstashTokenStore}). `encryptionKey` and `decryptionKeys` are the store
+ * kit's, documented on `TokenEncryptionOptions`.
  *
  * @example
  * const options: RedisTokenStoreOptions = {
@@ -11,28 +13,31 @@ import type { Cluster, Redis } from 'ioredis';
  *   encryptionKey: process.env.TOKEN_STORE_KEY!,
  * };
  */
-export interface RedisTokenStoreOptions extends TokenEncryptionOptions {
+export interface RedisTokenStoreOptions<Client = RedisClient> extends TokenEncryptionOptions {
   /**
-   * An ioredis client: `new Redis(...)` or `new Cluster(...)`. The store never
-   * connects, quits or reconfigures it; close it yourself when you are done.
+   * The client the app already has: ioredis or iovalkey (`new Redis()`,
+   * `new Cluster()`), node-redis v5 or v6 (`createClient()`, `createCluster()`,
+   * connected), or `@upstash/redis`. The store never connects, quits or
+   * reconfigures it; close it yourself when you are done.
    */
-  readonly client: Redis | Cluster;
+  readonly client: Client;
   /**
-   * Prepended to every key the store writes. Default `'twilio-oauth:'`. Must not
-   * contain `{` or `}`: the store adds its own Redis Cluster hash tag.
+   * Prepended to every key the store writes. Must not contain `{` or `}`: the
+   * store adds its own Redis Cluster hash tag.
+   * @defaultValue {@link DEFAULT_KEY_PREFIX}
    */
   readonly keyPrefix?: string;
   /**
    * Longest wait for one Redis command before the call rejects with a
    * `store_timeout` error, so that a down Redis costs callers at most this much.
-   * Default `500`.
+   * @defaultValue {@link DEFAULT_COMMAND_TIMEOUT_MS}
    */
   readonly commandTimeoutMs?: number;
 }
 
 /** Options with defaults filled in. */
 export interface ResolvedStoreOptions {
-  readonly client: Redis | Cluster;
+  readonly client: unknown;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
 }
@@ -42,30 +47,20 @@ export const DEFAULT_KEY_PREFIX = 'twilio-oauth:';
 /** Default `commandTimeoutMs` of {@link RedisTokenStore}: 500 ms. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 
-const COMMANDS = ['get', 'set', 'del', 'eval'] as const;
-
 /**
- * Validates the options that are not keys (the store kit's `TokenCodec.create`
- * checks those), without mutating the caller's object.
+ * Validates the options that are neither the client (its adapter checks it) nor
+ * keys (the store kit's `TokenCodec.create` checks those), without mutating the
+ * caller's object.
  *
  * @throws {InvalidOptionsError} naming the first invalid option.
  */
-export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
+export function resolveStoreOptions(
+  options: RedisTokenStoreOptions<unknown>,
+): ResolvedStoreOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionsError('options', 'must be an object with a "client"');
   }
   const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
-  const commands = client as unknown as Record<string, unknown> | null | undefined;
-  if (
-    typeof commands !== 'object' ||
-    commands === null ||
-    COMMANDS.some((name) => typeof commands[name] !== 'function')
-  ) {
-    throw new InvalidOptionsError(
-      'client',
-      'must be an ioredis client (new Redis() or new Cluster())',
-    );
-  }
   if (typeof keyPrefix !== 'string') throw new InvalidOptionsError('keyPrefix', 'must be a string');
   if (/[{}]/.test(keyPrefix)) {
     throw new InvalidOptionsError(
