@@ -1,0 +1,117 @@
+// A test fixture that speaks Upstash's REST protocol in front of a real
+// redis-server, so that the real @upstash/redis client can be tested without
+// the Upstash service: POST / (one command as a JSON array), POST /pipeline
+// (an array of commands), bearer-token auth and `Upstash-Encoding: base64`.
+// Not reproduced: MULTI/EXEC (/multi-exec), path-style GET URLs, read-only
+// tokens, rate and size limits, read-your-writes sync tokens, global replicas,
+// TLS and Upstash's own error texts.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+
+export interface UpstashRest {
+  /** The REST URL to give `new Redis({ url, token })` of `@upstash/redis`. */
+  readonly url: string;
+  readonly token: string;
+  /** Requests served so far, by path (`/` or `/pipeline`), and commands in them. */
+  readonly stats: { requests: Record<string, number>; commands: number; base64: number };
+  /** The next request is answered HTTP 400 with an error, whatever it asks. */
+  failNext(): void;
+  close(): Promise<void>;
+}
+
+type Reply = string | number | null | Reply[];
+
+/** Bulk strings in base64 (UTF-8), as Upstash sends them when asked; the status `OK` stays as is. */
+function encode(reply: Reply): Reply {
+  if (typeof reply === 'string') {
+    return reply === 'OK' ? reply : Buffer.from(reply, 'utf8').toString('base64');
+  }
+  return Array.isArray(reply) ? reply.map(encode) : reply;
+}
+
+async function readJson(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+const isCommand = (value: unknown): value is (string | number)[] =>
+  Array.isArray(value) &&
+  value.length > 0 &&
+  value.every((part) => typeof part === 'string' || typeof part === 'number');
+
+export async function startUpstashRest(redisUrl: string): Promise<UpstashRest> {
+  const token = `upstash-test-${globalThis.crypto.randomUUID()}`;
+  const backend = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  backend.on('error', () => {});
+  const stats = { requests: {} as Record<string, number>, commands: 0, base64: 0 };
+
+  const run = async (command: (string | number)[], base64: boolean) => {
+    stats.commands += 1;
+    try {
+      const [name, ...args] = command.map(String);
+      const result = (await backend.call(name ?? '', ...args)) as Reply;
+      return { result: base64 ? encode(result) : result };
+    } catch (error) {
+      return { error: error instanceof Error ? error.message : String(error) };
+    }
+  };
+
+  const answer = (response: ServerResponse, status: number, body: unknown) => {
+    const text = JSON.stringify(body);
+    response.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
+    response.end(text);
+  };
+
+  let failNext = false;
+  const server = createServer(async (request, response) => {
+    const path = new URL(request.url ?? '/', 'http://fixture').pathname;
+    if (failNext) {
+      failNext = false;
+      return answer(response, 400, { error: 'ERR injected by the fixture' });
+    }
+    stats.requests[path] = (stats.requests[path] ?? 0) + 1;
+    if (request.headers.authorization !== `Bearer ${token}`) {
+      return answer(response, 401, { error: 'Unauthorized' });
+    }
+    const base64 = String(request.headers['upstash-encoding']).toLowerCase() === 'base64';
+    if (base64) stats.base64 += 1;
+    let body: unknown;
+    try {
+      body = await readJson(request);
+    } catch {
+      return answer(response, 400, { error: 'ERR failed to parse the request body' });
+    }
+    if (request.method !== 'POST') return answer(response, 405, { error: 'POST only' });
+    if (path === '/' && isCommand(body)) {
+      const reply = await run(body, base64);
+      return answer(response, 'error' in reply ? 400 : 200, reply);
+    }
+    if (path === '/pipeline' && Array.isArray(body) && body.every(isCommand)) {
+      // Commands of a pipeline run in order, each answering on its own.
+      const replies = [];
+      for (const command of body) replies.push(await run(command, base64));
+      return answer(response, 200, replies);
+    }
+    return answer(response, 400, { error: `ERR not supported by this fixture: ${path}` });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    stats,
+    failNext: () => {
+      failNext = true;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      backend.disconnect();
+    },
+  };
+}
