@@ -45,6 +45,7 @@ export async function startUpstashRest(redisUrl: string): Promise<UpstashRest> {
   const token = `upstash-test-${globalThis.crypto.randomUUID()}`;
   const backend = new Redis(redisUrl, { maxRetriesPerRequest: null });
   backend.on('error', () => {});
+  await new Promise((resolve) => backend.once('ready', resolve));
   const stats = { requests: {} as Record<string, number>, commands: 0, base64: 0 };
 
   const run = async (command: (string | number)[], base64: boolean) => {
