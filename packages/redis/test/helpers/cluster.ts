@@ -1,0 +1,123 @@
+// A real Redis Cluster for the tests: `redis-server --cluster-enabled yes` children
+// on free loopback ports, joined by `redis-cli --cluster create`.
+import { spawn } from 'node:child_process';
+import { Redis } from 'ioredis';
+import { type OwnRedis, startOwnRedis } from './redis';
+
+export interface OwnCluster {
+  /** Every node, masters first. */
+  readonly nodes: readonly OwnRedis[];
+  readonly rootNodes: readonly { host: string; port: number }[];
+  /** An admin connection to one node (for CLUSTER commands). */
+  admin(node: OwnRedis): Redis;
+  /** Resolves once every node reports `cluster_state:ok` and agrees on `expected` known nodes. */
+  waitUntilOk(expected?: number): Promise<void>;
+  /** Starts one more node and makes it a replica of `master`, fully synced. */
+  addReplica(master: OwnRedis): Promise<OwnRedis>;
+  dispose(): Promise<void>;
+}
+
+const CLUSTER_ARGS = [
+  '--cluster-enabled',
+  'yes',
+  '--cluster-config-file',
+  'nodes.conf',
+  '--cluster-node-timeout',
+  '2000',
+  '--cluster-announce-ip',
+  '127.0.0.1',
+];
+
+function redisCli(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`redis-cli ${args[0]} failed: ${output}`)),
+    );
+  });
+}
+
+/** Polls `check` (every 50 ms, 15 s at most): waiting for a cluster to settle, not for time to pass. */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`cluster: ${what} not reached in 15 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function startCluster(masters = 3): Promise<OwnCluster> {
+  const nodes: OwnRedis[] = await Promise.all(
+    Array.from({ length: masters }, () => startOwnRedis(CLUSTER_ARGS)),
+  );
+  const admins = new Map<OwnRedis, Redis>();
+  const admin = (node: OwnRedis) => {
+    let client = admins.get(node);
+    if (!client) {
+      client = new Redis(node.url, { maxRetriesPerRequest: 1 });
+      client.on('error', () => {});
+      admins.set(node, client);
+    }
+    return client;
+  };
+  const waitUntilOk = (expected = nodes.length) =>
+    until('cluster_state:ok', async () => {
+      for (const node of nodes) {
+        const info = String(await admin(node).call('CLUSTER', 'INFO'));
+        if (!info.includes('cluster_state:ok')) return false;
+        if (!info.includes(`cluster_known_nodes:${expected}`)) return false;
+      }
+      return true;
+    });
+
+  await redisCli([
+    '--cluster',
+    'create',
+    ...nodes.map((node) => `127.0.0.1:${node.port}`),
+    '--cluster-replicas',
+    '0',
+    '--cluster-yes',
+  ]);
+  await waitUntilOk();
+
+  return {
+    get nodes() {
+      return nodes;
+    },
+    get rootNodes() {
+      return nodes.map((node) => ({ host: '127.0.0.1', port: node.port }));
+    },
+    admin,
+    waitUntilOk,
+    addReplica: async (master) => {
+      const replica = await startOwnRedis(CLUSTER_ARGS);
+      nodes.push(replica);
+      const masterId = String(await admin(master).call('CLUSTER', 'MYID'));
+      await admin(replica).call('CLUSTER', 'MEET', '127.0.0.1', String(master.port));
+      await until('the replica known to its master', async () =>
+        String(await admin(master).call('CLUSTER', 'NODES')).includes(`:${replica.port}@`),
+      );
+      await until('the replica attached', async () => {
+        await admin(replica).call('CLUSTER', 'REPLICATE', masterId);
+        return true;
+      });
+      await until('the replica in sync', async () =>
+        String(await admin(replica).info('replication')).includes('master_link_status:up'),
+      );
+      await waitUntilOk();
+      return replica;
+    },
+    dispose: async () => {
+      for (const client of admins.values()) client.disconnect();
+      await Promise.all(nodes.map((node) => node.dispose()));
+    },
+  };
+}
