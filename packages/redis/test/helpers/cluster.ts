@@ -26,6 +26,9 @@ const CLUSTER_ARGS = [
   '2000',
   '--cluster-announce-ip',
   '127.0.0.1',
+  // A new replica syncs at once instead of waiting 5 s for more replicas to join.
+  '--repl-diskless-sync-delay',
+  '0',
 ];
 
 function redisCli(args: readonly string[]): Promise<string> {
@@ -46,7 +49,7 @@ function redisCli(args: readonly string[]): Promise<string> {
 }
 
 /** Polls `check` (every 50 ms, 15 s at most): waiting for a cluster to settle, not for time to pass. */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+export async function until(what: string, check: () => Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 15_000;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`cluster: ${what} not reached in 15 s`);
