@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisStoreError, RedisTokenStore } from '../src/index';
 import { CLIENT_KINDS, openClient } from './helpers/clients';
 import { type OwnRedis, redisServerAvailable, startOwnRedis, testClient } from './helpers/redis';
-import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest';
+import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest.mjs';
 import { storeSuite } from './store-suite';
 
 const available = redisServerAvailable();

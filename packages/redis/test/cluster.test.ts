@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../src/index';
 import { redisKeys } from '../src/keys';
 import { CLUSTER_KINDS, openClusterClient, type TestClient } from './helpers/clients';
-import { type OwnCluster, startCluster } from './helpers/cluster';
+import { type OwnCluster, startCluster } from './helpers/cluster.mjs';
 import { redisServerAvailable } from './helpers/redis';
 import { storeSuite } from './store-suite';
 

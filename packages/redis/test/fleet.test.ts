@@ -11,7 +11,7 @@ import {
   testClient,
   uniquePrefix,
 } from './helpers/redis';
-import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest';
+import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest.mjs';
 import { type Message, startWorker, type Worker } from './helpers/workers';
 
 const available = await sharedRedisAvailable();

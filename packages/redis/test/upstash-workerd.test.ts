@@ -10,7 +10,7 @@ import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorker } from '../../../scripts/bundle-worker.mjs';
 import { type OwnRedis, redisServerAvailable, startOwnRedis } from './helpers/redis';
-import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest';
+import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest.mjs';
 
 const available = redisServerAvailable();
 const ISOLATES = ['w0', 'w1'];

@@ -6,7 +6,7 @@ import { type TokenEvent, TokenManager } from '@twilio-oauth/core';
 import type { MockServer } from '@twilio-oauth/mock-server';
 import { RedisTokenStore } from '../../src/index';
 import { type ClusterKind, openClusterClient, type TestClient } from './clients';
-import { type OwnCluster, startCluster, until } from './cluster';
+import { type OwnCluster, startCluster, until } from './cluster.mjs';
 
 export interface FailoverResult {
   /** Managers, each on its own cluster client. */

@@ -1,21 +1,9 @@
-// A real Redis Cluster for the tests: `redis-server --cluster-enabled yes` children
-// on free loopback ports, joined by `redis-cli --cluster create`.
+// A real Redis Cluster for the tests and the bench: `redis-server --cluster-enabled yes`
+// children on free loopback ports, joined by `redis-cli --cluster create`.
+// JavaScript (typed by cluster.d.mts) so that the bench can load it too.
 import { spawn } from 'node:child_process';
 import { Redis } from 'ioredis';
-import { type OwnRedis, startOwnRedis } from './redis';
-
-export interface OwnCluster {
-  /** Every node, masters first. */
-  readonly nodes: readonly OwnRedis[];
-  readonly rootNodes: readonly { host: string; port: number }[];
-  /** An admin connection to one node (for CLUSTER commands). */
-  admin(node: OwnRedis): Redis;
-  /** Resolves once every node reports `cluster_state:ok` and agrees on `expected` known nodes. */
-  waitUntilOk(expected?: number): Promise<void>;
-  /** Starts one more node and makes it a replica of `master`, fully synced. */
-  addReplica(master: OwnRedis): Promise<OwnRedis>;
-  dispose(): Promise<void>;
-}
+import { startOwnRedis } from './own-redis.mjs';
 
 const CLUSTER_ARGS = [
   '--cluster-enabled',
@@ -31,14 +19,14 @@ const CLUSTER_ARGS = [
   '0',
 ];
 
-function redisCli(args: readonly string[]): Promise<string> {
+function redisCli(args) {
   return new Promise((resolve, reject) => {
     const child = spawn('redis-cli', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk) => {
       output += chunk.toString();
     });
-    child.stderr.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk) => {
       output += chunk.toString();
     });
     child.once('error', reject);
@@ -49,7 +37,7 @@ function redisCli(args: readonly string[]): Promise<string> {
 }
 
 /** Polls `check` (every 50 ms, 15 s at most): waiting for a cluster to settle, not for time to pass. */
-export async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+export async function until(what, check) {
   const deadline = Date.now() + 15_000;
   while (!(await check().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`cluster: ${what} not reached in 15 s`);
@@ -57,12 +45,12 @@ export async function until(what: string, check: () => Promise<boolean>): Promis
   }
 }
 
-export async function startCluster(masters = 3): Promise<OwnCluster> {
-  const nodes: OwnRedis[] = await Promise.all(
+export async function startCluster(masters = 3) {
+  const nodes = await Promise.all(
     Array.from({ length: masters }, () => startOwnRedis(CLUSTER_ARGS)),
   );
-  const admins = new Map<OwnRedis, Redis>();
-  const admin = (node: OwnRedis) => {
+  const admins = new Map();
+  const admin = (node) => {
     let client = admins.get(node);
     if (!client) {
       client = new Redis(node.url, { maxRetriesPerRequest: 1 });

@@ -4,62 +4,49 @@
 // (an array of commands), bearer-token auth and `Upstash-Encoding: base64`.
 // Not reproduced: MULTI/EXEC (/multi-exec), path-style GET URLs, read-only
 // tokens, rate and size limits, read-your-writes sync tokens, global replicas,
-// TLS and Upstash's own error texts.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// TLS and Upstash's own error texts. JavaScript (typed by upstash-rest.d.mts) so that
+// the bench can load it too.
+import { createServer } from 'node:http';
 import { Redis } from 'ioredis';
 
-export interface UpstashRest {
-  /** The REST URL to give `new Redis({ url, token })` of `@upstash/redis`. */
-  readonly url: string;
-  readonly token: string;
-  /** Requests served so far, by path (`/` or `/pipeline`), and commands in them. */
-  readonly stats: { requests: Record<string, number>; commands: number; base64: number };
-  /** The next request is answered HTTP 400 with an error, whatever it asks. */
-  failNext(): void;
-  close(): Promise<void>;
-}
-
-type Reply = string | number | null | Reply[];
-
 /** Bulk strings in base64 (UTF-8), as Upstash sends them when asked; the status `OK` stays as is. */
-function encode(reply: Reply): Reply {
+function encode(reply) {
   if (typeof reply === 'string') {
     return reply === 'OK' ? reply : Buffer.from(reply, 'utf8').toString('base64');
   }
   return Array.isArray(reply) ? reply.map(encode) : reply;
 }
 
-async function readJson(request: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+async function readJson(request) {
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-const isCommand = (value: unknown): value is (string | number)[] =>
+const isCommand = (value) =>
   Array.isArray(value) &&
   value.length > 0 &&
   value.every((part) => typeof part === 'string' || typeof part === 'number');
 
-export async function startUpstashRest(redisUrl: string): Promise<UpstashRest> {
+export async function startUpstashRest(redisUrl) {
   const token = `upstash-test-${globalThis.crypto.randomUUID()}`;
   const backend = new Redis(redisUrl, { maxRetriesPerRequest: null });
   backend.on('error', () => {});
   await new Promise((resolve) => backend.once('ready', resolve));
-  const stats = { requests: {} as Record<string, number>, commands: 0, base64: 0 };
+  const stats = { requests: {}, commands: 0, base64: 0 };
 
-  const run = async (command: (string | number)[], base64: boolean) => {
+  const run = async (command, base64) => {
     stats.commands += 1;
     try {
       const [name, ...args] = command.map(String);
-      const result = (await backend.call(name ?? '', ...args)) as Reply;
+      const result = await backend.call(name ?? '', ...args);
       return { result: base64 ? encode(result) : result };
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
   };
 
-  const answer = (response: ServerResponse, status: number, body: unknown) => {
+  const answer = (response, status, body) => {
     const text = JSON.stringify(body);
     response.writeHead(status, {
       'content-type': 'application/json',
@@ -81,7 +68,7 @@ export async function startUpstashRest(redisUrl: string): Promise<UpstashRest> {
     }
     const base64 = String(request.headers['upstash-encoding']).toLowerCase() === 'base64';
     if (base64) stats.base64 += 1;
-    let body: unknown;
+    let body;
     try {
       body = await readJson(request);
     } catch {
@@ -100,8 +87,8 @@ export async function startUpstashRest(redisUrl: string): Promise<UpstashRest> {
     }
     return answer(response, 400, { error: `ERR not supported by this fixture: ${path}` });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
   return {
     url: `http://127.0.0.1:${port}`,
     token,
@@ -111,7 +98,7 @@ export async function startUpstashRest(redisUrl: string): Promise<UpstashRest> {
     },
     close: async () => {
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise((resolve) => server.close(() => resolve()));
       backend.disconnect();
     },
   };
