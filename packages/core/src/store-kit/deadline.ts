@@ -9,7 +9,7 @@ export interface DeadlineOptions<T> {
   /**
    * Called with the result of a command that succeeds after the deadline, when
    * nobody waits for it any more: a lock taken too late must be released, say.
-   * Default: none.
+   * @defaultValue none: a late result is dropped.
    */
   readonly onLate?: (value: T) => void;
 }
