@@ -58,7 +58,7 @@ describe.skipIf(!available)('every client on a real redis-server', () => {
     const { client, close } = await openClient('upstash', { redisUrl: redis.url, upstash });
     const store = new RedisTokenStore({ client, keyPrefix: 'leak-check:' });
     const accessToken = `eyJ.never-in-an-error.${globalThis.crypto.randomUUID()}`;
-    upstash.failNext();
+    upstash.failNextWith('never-in-an-error');
     const token = { accessToken, tokenType: 'Bearer', issuedAt: 1, expiresAt: 2e12 };
     const error = await store
       .set(credentialKey('https://oauth.twilio.com/v2/token', 'OQleak'), token, 60_000)

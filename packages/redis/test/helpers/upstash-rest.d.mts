@@ -4,8 +4,8 @@ export interface UpstashRest {
   readonly token: string;
   /** Requests served so far, by path (`/` or `/pipeline`), and commands in them. */
   readonly stats: { requests: Record<string, number>; commands: number; base64: number };
-  /** The next request is answered HTTP 400 with an error, whatever it asks. */
-  failNext(): void;
+  /** The next request whose body contains `text` is answered HTTP 400 with an error. */
+  failNextWith(text: string): void;
   close(): Promise<void>;
 }
 

@@ -55,13 +55,10 @@ export async function startUpstashRest(redisUrl) {
     response.end(text);
   };
 
-  let failNext = false;
+  // Requests whose body contains this text are answered with an error, once.
+  let failing;
   const server = createServer(async (request, response) => {
     const path = new URL(request.url ?? '/', 'http://fixture').pathname;
-    if (failNext) {
-      failNext = false;
-      return answer(response, 400, { error: 'ERR injected by the fixture' });
-    }
     stats.requests[path] = (stats.requests[path] ?? 0) + 1;
     if (request.headers.authorization !== `Bearer ${token}`) {
       return answer(response, 401, { error: 'Unauthorized' });
@@ -73,6 +70,10 @@ export async function startUpstashRest(redisUrl) {
       body = await readJson(request);
     } catch {
       return answer(response, 400, { error: 'ERR failed to parse the request body' });
+    }
+    if (failing !== undefined && JSON.stringify(body).includes(failing)) {
+      failing = undefined;
+      return answer(response, 400, { error: 'ERR injected by the fixture' });
     }
     if (request.method !== 'POST') return answer(response, 405, { error: 'POST only' });
     if (path === '/' && isCommand(body)) {
@@ -93,8 +94,8 @@ export async function startUpstashRest(redisUrl) {
     url: `http://127.0.0.1:${port}`,
     token,
     stats,
-    failNext: () => {
-      failNext = true;
+    failNextWith: (text) => {
+      failing = text;
     },
     close: async () => {
       server.closeAllConnections();
