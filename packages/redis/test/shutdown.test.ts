@@ -4,16 +4,17 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { redisServerAvailable, startOwnRedis } from './helpers/redis';
 
 const available = redisServerAvailable();
 const FIXTURE = fileURLToPath(new URL('./fixtures/shutdown.mjs', import.meta.url));
 
 describe.skipIf(!available)('the README’s bounded shutdown, with Redis down', () => {
-  it.each(['ioredis', 'iovalkey', 'node-redis-5', 'node-redis-6'])(
+  // One child process per client, side by side.
+  it.concurrent.for(['ioredis', 'iovalkey', 'node-redis-5', 'node-redis-6'])(
     '%s: closes within 1 s and lets the process exit',
-    async (kind) => {
+    async (kind, { expect }) => {
       const redis = await startOwnRedis();
       const child = fork(FIXTURE, [kind, redis.url], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
