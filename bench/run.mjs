@@ -2,7 +2,7 @@
 // Orchestrator of `pnpm bench`: runs the sections, prints a table, writes
 // results/latest.{md,json} and results/chart.svg.
 //
-//   node --expose-gc run.mjs [--smoke] [--only=core,peers,frameworks,fleet,fleet-scale,memory,workers] [--out=DIR]
+//   node --expose-gc run.mjs [--smoke] [--only=core,peers,orgs,frameworks,fleet,fleet-scale,memory,workers] [--out=DIR]
 //   node run.mjs --from=results/latest.json   (rewrites the Markdown and SVG from saved figures)
 //
 // --smoke: tiny counts and durations (seconds in all), used by run.test.mjs so the
@@ -21,6 +21,7 @@ import { evaluateTargets } from './lib/targets.mjs';
 const SECTIONS = {
   core: () => import('./suites/core.mjs').then((m) => m.runCore),
   peers: () => import('./suites/peers.mjs').then((m) => m.runPeers),
+  orgs: () => import('./suites/orgs.mjs').then((m) => m.runOrgs),
   frameworks: () => import('./suites/frameworks.mjs').then((m) => m.runFrameworks),
   fleet: () => import('./suites/fleet.mjs').then((m) => m.runFleet),
   'fleet-scale': () => import('./suites/fleet-scale.mjs').then((m) => m.runFleetScale),

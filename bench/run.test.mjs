@@ -98,6 +98,25 @@ describe('pnpm bench --smoke', () => {
     expect(svg).toContain('twilio 6.3.1 SDK, ClientCredentialProvider');
   });
 
+  test("orgs: the bridge makes one token request, the SDK's OrgsCredentialProvider one per call", async () => {
+    const { section, markdown } = await smoke('orgs');
+    const by = Object.fromEntries(section.peers.map((p) => [p.peer, p.scenarios]));
+    const n = section.calls;
+    expect(by['twilio-orgs-bridge'].sequential.tokenRequestsRange).toEqual([1, 1]);
+    expect(by['twilio-orgs-bridge'].concurrent.tokenRequestsRange).toEqual([1, 1]);
+    expect(by['twilio-orgs-bridge'].steadySlowToken.tokenRequests).toBe(0);
+    expect(by['twilio-orgs'].sequential.tokenRequests).toBe(n);
+    expect(by['twilio-orgs-static'].sequential.tokenRequests).toBe(0);
+    for (const peer of section.peers) {
+      for (const scenario of Object.values(peer.scenarios)) {
+        expect(scenario.rejected).toBe(0);
+        expect(scenario.organizationsRequests).toBe(n);
+        positive(scenario.meanMsPerCall);
+      }
+    }
+    expect(markdown).toContain('## Organizations API through the twilio SDK');
+  });
+
   test('frameworks: each app served requests bare and with the adapter, no token request under load', async () => {
     const { section, results } = await smoke('frameworks');
     expect(section.frameworks.map((f) => f.framework)).toEqual(['express', 'hono', 'nest']);
@@ -162,6 +181,8 @@ describe('pnpm bench --smoke', () => {
     // One extra request: the warm-up manager.
     expect(section.tenants.tokenRequests).toBe(section.tenants.count + 1);
     positive(section.tenants.withTokensMiB);
+    expect(section.telemetry.tokenRequests).toBe(section.telemetry.clientIds + 1);
+    expect(Number.isFinite(section.telemetry.retainedMiB)).toBe(true);
     expect(section.day.rotations).toBeGreaterThan(10);
     expect(section.day.rejectedApiRequests).toBe(0);
     expect(Number.isFinite(section.day.growthKiB)).toBe(true);

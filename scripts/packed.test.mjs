@@ -1,7 +1,7 @@
 // Release readiness: each publishable package, packed exactly as it would be
 // published (`pnpm pack` resolves `workspace:` and `catalog:` ranges), installs
 // into a clean project and loads on plain Node, as ESM and as CJS.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -12,9 +12,11 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 
 // Loading a framework (Nest) from a cold disk cache on a busy machine takes seconds.
@@ -28,10 +30,17 @@ const PACKAGES = {
   cloudflare: { exports: ['TwilioTokenBroker', 'durableObjectStore', 'TokenBrokerError'] },
   'mock-server': { exports: ['startMockServer'] },
   express: { exports: ['twilioOAuth', 'twilioOAuthErrorHandler'], peers: ['express'] },
-  hono: { exports: ['twilioOAuth'], peers: ['hono'] },
+  // @hono/node-server and Nest's HTTP platform: what the READMEs' quickstarts serve with.
+  hono: { exports: ['twilioOAuth'], peers: ['hono', '@hono/node-server'] },
   nestjs: {
     exports: ['TwilioOAuthModule', 'TwilioOAuthService'],
-    peers: ['@nestjs/common', '@nestjs/core', 'reflect-metadata', 'rxjs'],
+    peers: [
+      '@nestjs/common',
+      '@nestjs/core',
+      '@nestjs/platform-express',
+      'reflect-metadata',
+      'rxjs',
+    ],
   },
   redis: { exports: ['RedisTokenStore'], peers: ['ioredis'] },
   opentelemetry: { exports: ['twilioOAuthTelemetry'], peers: ['@opentelemetry/api'] },
@@ -119,3 +128,80 @@ describe.each(Object.entries(PACKAGES))('@twilio-oauth/%s, packed', (dir, { expo
     expect(JSON.parse(out)).toEqual(expect.arrayContaining(exports));
   });
 });
+
+/** The adapter README's "Against the local mock" quickstart, as a user copies it. */
+function mockQuickstart(adapter) {
+  const readme = readFileSync(join(root, 'packages', adapter, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Against the local mock'));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  if (!code) throw new Error(`${adapter}: no quickstart under "Against the local mock"`);
+  return code;
+}
+
+/** Compiles as `tsc` would in a project of that module system (decorator metadata included). */
+function compile(code, moduleType) {
+  return ts.transpileModule(code, {
+    compilerOptions: {
+      module: moduleType === 'commonjs' ? ts.ModuleKind.CommonJS : ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+    },
+  }).outputText;
+}
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function answers(url, child) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) return undefined;
+    const res = await fetch(url).catch(() => undefined);
+    if (res) return res;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return undefined;
+}
+
+// Issue 26: `npm init -y` writes "type": "commonjs"; a quickstart with top-level await
+// failed there. Each runs as written in a project of either module system, from the tarballs.
+describe.each(['express', 'hono', 'nestjs'])(
+  'the %s quickstart against the mock, in a fresh project',
+  (adapter) => {
+    test.each(['commonjs', 'module'])('"type": "%s"', async (moduleType) => {
+      const dir = join(project, `${adapter}-${moduleType}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: `app-${adapter}`, type: moduleType }),
+      );
+      writeFileSync(join(dir, 'index.js'), compile(mockQuickstart(adapter), moduleType));
+      const port = await freePort();
+      const child = spawn(process.execPath, ['index.js'], {
+        cwd: dir,
+        env: { ...process.env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (d) => {
+        output += d;
+      });
+      child.stderr.on('data', (d) => {
+        output += d;
+      });
+      try {
+        const res = await answers(`http://127.0.0.1:${port}/messages`, child);
+        expect(res?.status, output).toBe(200);
+        expect(await res?.json()).toHaveProperty('messages');
+      } finally {
+        child.kill();
+      }
+    });
+  },
+);

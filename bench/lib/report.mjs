@@ -1,5 +1,6 @@
 // Results as Markdown: written to results/latest.md and printed on stdout.
 import { peerFindings } from './findings.mjs';
+import { orgsSection } from './report-orgs.mjs';
 
 function table(headers, rows) {
   const line = (cells) => `| ${cells.map((c) => String(c ?? '—')).join(' | ')} |`;
@@ -411,6 +412,7 @@ function workersSection(workers) {
 
 function memorySection(memory) {
   const t = memory.tenants;
+  const l = memory.telemetry;
   const d = memory.day;
   return [
     `## Memory (${loadOf(memory)}, ${memory.durationS} s)`,
@@ -432,6 +434,14 @@ function memorySection(memory) {
           '… after closing and dropping them',
           `${t.afterCloseMiB} MiB above the baseline of ${t.baselineMiB} MiB`,
         ],
+        ...(l
+          ? [
+              [
+                `one telemetry listener (\`twilioOAuthTelemetry()\`), ${int(l.clientIds)} refused client ids, a manager each (closed)`,
+                `**${l.retainedMiB > 0 ? '+' : ''}${l.retainedMiB} MiB** kept (${l.bytesPerClientId} B per client id; ${l.baselineMiB} → ${l.afterMiB} MiB)`,
+              ],
+            ]
+          : []),
         [
           `${d.simulatedHours} h of rotations: start → end`,
           `${d.heapStartKiB} → ${d.heapEndKiB} KiB (**${d.growthKiB > 0 ? '+' : ''}${d.growthKiB} KiB**, trend ${d.slopeKiBPerHour} KiB/h)`,
@@ -458,7 +468,7 @@ function targetsSection(targets) {
 /** The whole results set as Markdown. */
 export function toMarkdown(results) {
   const m = results.machine;
-  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
+  const { core, peers, orgs, frameworks, fleet, memory, workers } = results.sections;
   const scale = results.sections['fleet-scale'];
   return [
     `# twilio-oauth benchmarks — ${results.mode} run`,
@@ -471,6 +481,7 @@ export function toMarkdown(results) {
     targetsSection(results.targets),
     ...(core ? ['', coreSection(core)] : []),
     ...(peers ? ['', peersSection(peers)] : []),
+    ...(orgs ? ['', orgsSection(orgs)] : []),
     ...(frameworks ? ['', frameworksSection(frameworks)] : []),
     ...(fleet ? ['', fleetSection(fleet)] : []),
     ...(scale ? ['', fleetScaleSection(scale)] : []),

@@ -7,5 +7,7 @@ export function mockTarget(mock, i = 0) {
     accountSid: mock.accountSid,
     clientId: client.clientId,
     clientSecret: client.clientSecret,
+    // Set for an organization app (the Organizations section's client).
+    organizationSid: client.organizationSid,
   };
 }

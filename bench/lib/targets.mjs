@@ -12,7 +12,11 @@ export function evaluateTargets(results) {
   const add = (section, target, actual, met, note = '') =>
     targets.push({ section, target, actual, met, note });
 
-  const { core, peers, frameworks, fleet, memory, workers } = results.sections;
+  const { core, peers, orgs, frameworks, fleet, memory, workers } = results.sections;
+  if (orgs) {
+    const what = 'Organizations API through @twilio-oauth/twilio';
+    addOneToken(add, { section: 'orgs', results: orgs, peer: 'twilio-orgs-bridge', what });
+  }
 
   if (core) {
     const c = core.cached;
@@ -190,6 +194,17 @@ export function evaluateTargets(results) {
       full ? t.withTokensMiB * 1024 * 1024 < 50e6 : null,
       full ? '' : 'not judged on a smoke run',
     );
+    const l = memory.telemetry;
+    if (l) {
+      add(
+        'memory',
+        `one telemetry listener, ${l.clientIds.toLocaleString('en')} refused client ids: bounded (< 2 MiB kept)`,
+        `${signed(l.retainedMiB)} MiB (${l.bytesPerClientId} B per client id)`,
+        // The default maxCredentials (1 000) states, well under 1 KiB each; unbounded was ~0.7 KiB per id.
+        full ? l.retainedMiB < 2 : null,
+        full ? '' : 'not judged on a smoke run',
+      );
+    }
     const d = memory.day;
     add(
       'memory',
@@ -218,18 +233,24 @@ export function evaluateTargets(results) {
   return targets;
 }
 
-function addTwilioBridge(add, peers) {
-  const bridge = peers.peers.find((p) => p.peer === 'twilio-bridge');
-  if (!bridge) return;
+/** "`calls` sequential / concurrent cold calls → 1 token request" for one peer of a section. */
+function addOneToken(add, { section, results, peer, what }) {
+  const entry = results.peers.find((p) => p.peer === peer);
+  if (!entry) return;
   for (const key of ['sequential', 'concurrent']) {
-    const [, max] = bridge.scenarios[key].tokenRequestsRange;
+    const [, max] = entry.scenarios[key].tokenRequestsRange;
     add(
-      'peers',
-      `twilio SDK through @twilio-oauth/twilio: ${peers.calls} ${key} cold calls → 1 token request`,
+      section,
+      `${what}: ${results.calls} ${key} cold calls → 1 token request`,
       `${max}`,
       max === 1,
     );
   }
+}
+
+function addTwilioBridge(add, peers) {
+  const what = 'twilio SDK through @twilio-oauth/twilio';
+  addOneToken(add, { section: 'peers', results: peers, peer: 'twilio-bridge', what });
   const t = peers.twilioBridge;
   if (!t) return;
   add(

@@ -14,27 +14,30 @@ const TokenAuthStrategy = require('twilio/lib/auth_strategy/TokenAuthStrategy.js
 export const TWILIO_PEERS = {
   twilio: {
     label: 'twilio 6.3.1 SDK, ClientCredentialProvider',
-    create: async (target) => {
-      const provider = new twilio.ClientCredentialProviderBuilder()
-        .setClientId(target.clientId)
-        .setClientSecret(target.clientSecret)
-        .build();
-      return sdkPeer(provider, target);
-    },
+    create: async (target) =>
+      sdkPeer(sdkProvider(twilio.ClientCredentialProviderBuilder, target), target),
   },
   'twilio-static': {
     label: 'twilio 6.3.1 SDK, static bearer (reference)',
-    create: async (target) => {
-      // Same SDK and interception path, no token management: what the SDK costs per call.
-      const authorization = `Bearer ${await fetchTokenOnce(target)}`;
-      const strategy = {
-        getAuthString: () => Promise.resolve(authorization),
-        requiresAuthentication: () => true,
-      };
-      return sdkPeer({ toAuthStrategy: () => strategy }, target);
-    },
+    // Same SDK and interception path, no token management: what the SDK costs per call.
+    create: async (target) => sdkPeer(await staticBearerProvider(target), target),
   },
 };
+
+/** One of the SDK's OAuth providers (`ClientCredentialProviderBuilder`, `OrgsCredentialProviderBuilder`). */
+export function sdkProvider(Builder, target) {
+  return new Builder().setClientId(target.clientId).setClientSecret(target.clientSecret).build();
+}
+
+/** A credential provider whose strategy hands out one bearer fetched now: no token management. */
+export async function staticBearerProvider(target) {
+  const authorization = `Bearer ${await fetchTokenOnce(target)}`;
+  const strategy = {
+    getAuthString: () => Promise.resolve(authorization),
+    requiresAuthentication: () => true,
+  };
+  return { toAuthStrategy: () => strategy };
+}
 
 function sdkPeer(provider, target) {
   const client = new twilio.Twilio();

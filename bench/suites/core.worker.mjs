@@ -1,9 +1,10 @@
 // Child process of the core section: the hot path of TokenManager, measured away from the mock.
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { TokenManager } from '@twilio-oauth/core';
 import { twilioOAuthTelemetry } from '@twilio-oauth/opentelemetry';
 import { serve } from '../lib/ipc.mjs';
 import { nsPerOp } from '../lib/measure.mjs';
+import { PullReader } from '../lib/otel.mjs';
 import { msSince } from '../lib/stats.mjs';
 
 let target;
@@ -15,12 +16,6 @@ const managerFor = (onEvent) =>
     allowedHosts: [new URL(target.url).hostname],
     onEvent,
   });
-
-/** A pull reader, as a Prometheus scrape would use: the SDK is real, collection is up to us. */
-class PullReader extends MetricReader {
-  async onForceFlush() {}
-  async onShutdown() {}
-}
 
 serve({
   init(arg) {

@@ -13,11 +13,13 @@ const FLAT_LIMIT_KIB = 256;
 
 /**
  * Memory: heap for managers of 10 000 distinct credentials (created, then each
- * holding a token), and heap through a simulated day of token rotations on an
+ * holding a token), heap kept by one telemetry listener after 20 000 refused client
+ * ids (each through its own manager, closed), and heap through a simulated day of token rotations on an
  * injected clock shared with the mock server (start vs end must be flat).
  */
 export async function runMemory({ smoke, log }) {
   const tenants = smoke ? 500 : 10_000;
+  const refusedIds = smoke ? 500 : 20_000;
   const hours = smoke ? 2 : Number(process.env.BENCH_DAY_HOURS ?? 24);
   const stepMs = smoke ? 60_000 : 30_000;
 
@@ -31,6 +33,14 @@ export async function runMemory({ smoke, log }) {
     log(`memory: ${tenants} managers`);
     const heap = await worker.call('tenants', { target: mockTarget(tenantMock), count: tenants });
     const tenantTokenRequests = tenantMock.stats().tokenRequests;
+
+    log(`memory: one telemetry listener, ${refusedIds} refused client ids`);
+    tenantMock.reset();
+    const listener = await worker.call('telemetry', {
+      target: mockTarget(tenantMock),
+      count: refusedIds,
+    });
+    const refusedTokenRequests = tenantMock.stats().tokenRequests;
 
     log(`memory: ${hours} simulated hours of rotations`);
     await worker.call('dayInit', { target: mockTarget(dayMock), now: simNow });
@@ -60,6 +70,14 @@ export async function runMemory({ smoke, log }) {
         bytesPerManagerWithToken: Math.round((heap.withTokens - heap.baseline) / tenants),
         afterCloseMiB: round((heap.released - heap.baseline) / MIB, 2),
         baselineMiB: round(heap.baseline / MIB, 2),
+      },
+      telemetry: {
+        clientIds: refusedIds,
+        tokenRequests: refusedTokenRequests,
+        baselineMiB: round(listener.baseline / MIB, 2),
+        afterMiB: round(listener.after / MIB, 2),
+        retainedMiB: round((listener.after - listener.baseline) / MIB, 2),
+        bytesPerClientId: Math.round((listener.after - listener.baseline) / refusedIds),
       },
       day: {
         simulatedHours: hours,

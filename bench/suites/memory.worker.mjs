@@ -1,7 +1,11 @@
-// Child process of the memory section (run with --expose-gc): heap of many managers, and
-// of one manager through a simulated day of token rotations.
+// Child process of the memory section (run with --expose-gc): heap of many managers, of one
+// telemetry listener through many client ids, and of one manager through a simulated day of
+// token rotations.
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import { TokenManager } from '@twilio-oauth/core';
+import { twilioOAuthTelemetry } from '@twilio-oauth/opentelemetry';
 import { serve } from '../lib/ipc.mjs';
+import { PullReader } from '../lib/otel.mjs';
 import { messagesUrl, readPage } from '../lib/peers.mjs';
 import { inBatches } from '../lib/stats.mjs';
 import { tenantCredentials } from '../lib/tenants.mjs';
@@ -17,6 +21,21 @@ async function settledHeap() {
     const used = process.memoryUsage().heapUsed;
     if (used >= heap - 1024) return Math.min(used, heap);
     heap = used;
+  }
+  return heap;
+}
+
+/**
+ * settledHeap once it stops falling: what finished requests leave behind for a few seconds
+ * (sockets closing, finalizers of response bodies) is not counted as kept.
+ */
+async function steadyHeap() {
+  let heap = await settledHeap();
+  for (let i = 0; i < 15; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const next = await settledHeap();
+    if (next > heap - 64 * 1024) return Math.min(next, heap);
+    heap = next;
   }
   return heap;
 }
@@ -49,6 +68,38 @@ serve({
     managers = [];
     const released = await settledHeap();
     return { baseline, created, withTokens, released };
+  },
+  // One telemetry listener (real MeterProvider, collected) shared by a manager per client id,
+  // each refused by the server and closed: what stays is what the listener keeps.
+  async telemetry({ target, count }) {
+    const reader = new PullReader();
+    const meterProvider = new MeterProvider({ readers: [reader] });
+    const listener = twilioOAuthTelemetry({ meterProvider });
+    const refused = async (i) => {
+      const manager = new TokenManager({
+        ...options(target, { clientId: `OQrefused${i}`, clientSecret: 'not-a-registered-secret' }),
+        onEvent: listener,
+      });
+      await manager.getToken().then(
+        () => {
+          throw new Error(`client id ${i} was not refused`);
+        },
+        (error) => {
+          if (error.code !== 'invalid_client') throw error;
+        },
+      );
+      await manager.close();
+    };
+    // The listener's instruments and code paths first, then the baseline.
+    await refused(-1);
+    await reader.collect();
+    const baseline = await settledHeap();
+    await inBatches(count, 32, refused);
+    await reader.collect();
+    const after = await steadyHeap();
+    // The listener is alive until here (the closures above hold it): its heap was counted.
+    await meterProvider.shutdown();
+    return { baseline, after };
   },
   async dayInit({ target, now }) {
     let clock = now;

@@ -3,6 +3,15 @@ import { startWorker } from '../lib/ipc.mjs';
 import { pairedRatio } from '../lib/measure.mjs';
 import { FORWARDING_NOTE } from '../lib/nock-forward.mjs';
 import { PEERS } from '../lib/peers.mjs';
+import {
+  initPeerWorkers,
+  peerOpener,
+  runRounds,
+  SCENARIO,
+  SLOW_TOKEN,
+  summarizePeer,
+  TOKEN_DELAY_MS,
+} from '../lib/rounds.mjs';
 import { median, round } from '../lib/stats.mjs';
 import { mockTarget } from '../lib/target.mjs';
 import { TWILIO_BRIDGE_PEERS } from '../lib/twilio-bridge-peers.mjs';
@@ -10,8 +19,6 @@ import { TWILIO_PEERS } from '../lib/twilio-peers.mjs';
 import { bridgeVsStockStatic } from './peers-twilio.mjs';
 
 const WORKER = new URL('./peers.worker.mjs', import.meta.url);
-const TOKEN_DELAY_MS = 50;
-const SLOW_TOKEN = { token: { delayMs: TOKEN_DELAY_MS } };
 
 /** Peers in table order; `worker` says which child holds them (twilio's has nock installed). */
 const ORDER = [
@@ -30,11 +37,11 @@ const ORDER = [
  * mock is reset before each run, so `stats().tokenRequests` is that run's.
  */
 const SCENARIOS = [
-  { key: 'sequential', mode: 'sequential', faults: {} },
-  { key: 'concurrent', mode: 'concurrent', faults: {} },
-  { key: 'sequentialSlowToken', mode: 'sequential', faults: SLOW_TOKEN },
-  { key: 'concurrentSlowToken', mode: 'concurrent', faults: SLOW_TOKEN },
-  { key: 'steadySlowToken', mode: 'sequential', faults: SLOW_TOKEN, warm: true },
+  SCENARIO.sequential,
+  SCENARIO.concurrent,
+  SCENARIO.sequentialSlowToken,
+  SCENARIO.concurrentSlowToken,
+  SCENARIO.steadySlowToken,
 ];
 
 /**
@@ -50,44 +57,21 @@ export async function runPeers({ smoke, log }) {
   const target = mockTarget(mock);
   const workers = { main: startWorker(WORKER), twilio: startWorker(WORKER) };
   try {
-    await workers.main.call('init', { target });
-    await workers.twilio.call('init', { target, twilio: true });
-    let runId = 0;
+    await initPeerWorkers(workers, target);
+    const open = peerOpener({ workers, order: ORDER, mock });
 
-    const runOnce = async (peer, scenario, n) => {
-      const worker = workers[ORDER.find(([name]) => name === peer)[1]];
-      const id = `${peer}#${runId++}`;
-      await worker.call('open', { id, peer });
-      try {
+    const runOnce = (peer, scenario, n) =>
+      open(peer, async (worker, id) => {
         if (scenario.warm) await worker.call('sequential', { id, calls: 1 });
         mock.reset();
         mock.setFaults(scenario.faults);
         const { elapsedMs } = await worker.call(scenario.mode, { id, calls: n });
         const { tokenRequests, apiRequests, rejectedApiRequests } = mock.stats();
         return { elapsedMs, tokenRequests, apiRequests, rejectedApiRequests };
-      } finally {
-        mock.setFaults({});
-        await worker.call('close', { id });
-      }
-    };
+      });
 
-    // One untimed pass so that every client, and the mock, run JIT-compiled code.
-    log('peers: warm-up');
-    for (const [peer] of ORDER) await runOnce(peer, SCENARIOS[0], Math.min(calls, 20));
-
-    const raw = Object.fromEntries(
-      ORDER.map(([peer]) => [peer, Object.fromEntries(SCENARIOS.map((s) => [s.key, []]))]),
-    );
-    for (let r = 0; r < rounds; r++) {
-      log(`peers: round ${r + 1}/${rounds}`);
-      // Rotating who goes first keeps drift in machine load from favouring one peer.
-      for (let i = 0; i < ORDER.length; i++) {
-        const [peer] = ORDER[(i + r) % ORDER.length];
-        for (const scenario of SCENARIOS) {
-          raw[peer][scenario.key].push(await runOnce(peer, scenario, calls));
-        }
-      }
-    }
+    const plan = { order: ORDER, scenarios: SCENARIOS, rounds, calls, log };
+    const raw = await runRounds('peers', plan, runOnce);
 
     log('peers: ours vs static bearer, 50 ms token endpoint (cold, then steady)');
     const pairing = smoke ? { blocks: 4, calls: 10 } : { blocks: 40, calls: 100 };
@@ -107,19 +91,9 @@ export async function runPeers({ smoke, log }) {
 
     const labels = { ...PEERS, ...TWILIO_PEERS, ...TWILIO_BRIDGE_PEERS };
     const peers = ORDER.map(([peer]) => {
-      const scenarios = {};
-      for (const { key } of SCENARIOS) {
-        const runs = raw[peer][key];
-        const tokenRequests = runs.map((run) => run.tokenRequests);
-        const failed = runs.reduce((sum, run) => sum + run.rejectedApiRequests, 0);
-        scenarios[key] = {
-          tokenRequests: median(tokenRequests),
-          tokenRequestsRange: [Math.min(...tokenRequests), Math.max(...tokenRequests)],
-          totalMs: round(median(runs.map((run) => run.elapsedMs)), 2),
-          meanMsPerCall: round(median(runs.map((run) => run.elapsedMs / calls)), 3),
-          rejectedApiRequests: failed,
-        };
-      }
+      const scenarios = summarizePeer(raw[peer], calls, (runs) => ({
+        rejectedApiRequests: runs.reduce((sum, run) => sum + run.rejectedApiRequests, 0),
+      }));
       const cached = cachedGet[peer];
       return {
         peer,

@@ -15,13 +15,15 @@ const offsets = new Map();
 serve({
   async init(arg) {
     target = arg.target;
+    const { ORGS_BRIDGE_PEERS, ORGS_SDK_PEERS } = await import('../lib/twilio-orgs-peers.mjs');
     if (arg.twilio) {
       restoreHttp = forwardTwilioTo(target.url);
-      registry = (await import('../lib/twilio-peers.mjs')).TWILIO_PEERS;
+      const { TWILIO_PEERS } = await import('../lib/twilio-peers.mjs');
+      registry = { ...TWILIO_PEERS, ...ORGS_SDK_PEERS };
     } else {
       // The SDK peers that reach the mock without interception live beside ours.
       const { TWILIO_BRIDGE_PEERS } = await import('../lib/twilio-bridge-peers.mjs');
-      registry = { ...PEERS, ...TWILIO_BRIDGE_PEERS };
+      registry = { ...PEERS, ...TWILIO_BRIDGE_PEERS, ...ORGS_BRIDGE_PEERS };
     }
     return Object.keys(registry);
   },

@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '@twilio-oauth/core';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { allBlocks, type DocBlock } from './blocks';
 import { documentedDefaults } from './defaults-table';
 import { startBlock } from './run';
@@ -42,6 +43,17 @@ describe('documented TypeScript/JavaScript blocks', () => {
     expect(failures.map((f) => `${f.where} ${f.message}`).join('\n')).toBe('');
   });
 });
+
+/** What a documented app is started with: the mock's credentials (or a wrong secret). */
+function appEnv(mock: MockServer, wrongSecret: boolean): Record<string, string> {
+  const [client] = mock.clients;
+  return {
+    DOCS_TEST_MOCK_URL: mock.url,
+    TWILIO_CLIENT_ID: client.clientId,
+    TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
+    TWILIO_ACCOUNT_SID: mock.accountSid,
+  };
+}
 
 interface RunCase {
   title: string;
@@ -88,17 +100,11 @@ describe('quickstarts run against the mock server', () => {
     const { marker } = block;
     if (marker.kind !== 'run') throw new Error('not a run block');
     const [client] = mock.clients;
-    if (!client) throw new Error('the mock has no client');
     const app = await startBlock(block, {
       workDir: join(workDir, 'run'),
       name: title.replace(/[^\w]+/g, '_'),
       express4,
-      env: {
-        DOCS_TEST_MOCK_URL: mock.url,
-        TWILIO_CLIENT_ID: client.clientId,
-        TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
-        TWILIO_ACCOUNT_SID: mock.accountSid,
-      },
+      env: appEnv(mock, wrongSecret),
     });
     try {
       const expected = wrongSecret ? 502 : marker.status;
@@ -116,6 +122,155 @@ describe('quickstarts run against the mock server', () => {
       expect(app.child.exitCode).toBeNull();
     } finally {
       await app.stop();
+    }
+  });
+});
+
+/** A route an Express example declares: `app.get('/path', …)`. */
+interface ExampleRoute {
+  method: string;
+  path: string;
+}
+
+/**
+ * Express examples that are not marked to run but can (an `app = express()` with routes and
+ * nothing declared from their surroundings): every one of them runs too, on Express 5 and 4,
+ * with the right and a wrong secret. An async handler that does not pass its error on ends an
+ * Express 4 process: caught here, not by a user's outage.
+ */
+function expressExamples(): {
+  title: string;
+  block: DocBlock;
+  routes: ExampleRoute[];
+  express4: boolean;
+  wrongSecret: boolean;
+}[] {
+  const cases = [];
+  for (const block of blocks) {
+    if (block.marker.kind !== 'check' || !/from 'express'/.test(block.code)) continue;
+    if (!/const app = express\(\)/.test(block.code) || /\bdeclare\s/.test(block.code)) continue;
+    const routes = [...block.code.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
+      ([, method = 'get', path = '/']) => ({
+        method: method.toUpperCase(),
+        path: path.replace(/:\w+/g, 'XX00000000000000000000000000000000'),
+      }),
+    );
+    if (routes.length === 0) continue;
+    for (const express4 of [false, true]) {
+      for (const wrongSecret of [false, true]) {
+        const variant = [express4 ? 'Express 4' : 'Express 5', wrongSecret && 'wrong secret'];
+        const title = `${block.file}:${block.fenceLine} (${variant.filter(Boolean).join(', ')})`;
+        cases.push({ title, block, routes, express4, wrongSecret });
+      }
+    }
+  }
+  return cases;
+}
+
+/** A request for an example's route: a POST carries a message, as JSON and as a form would. */
+const requestOf = (route: ExampleRoute): RequestInit =>
+  route.method === 'GET'
+    ? { method: route.method }
+    : {
+        method: route.method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to: '+15005550006', from: '+15005550001', body: 'docs test' }),
+      };
+
+describe('every runnable Express example serves its routes on Express 4 and 5', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMockServer();
+  });
+  afterAll(() => mock.close());
+
+  it('finds the examples (the SDK client examples among them)', () => {
+    expect(expressExamples().length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(expressExamples())('$title', async ({ title, block, routes, express4, wrongSecret }) => {
+    const [client] = mock.clients;
+    // The example's own `app`, listened on by the docs test (the example leaves that to the app).
+    const served = {
+      ...block,
+      code: `${block.code}\napp.listen(Number(process.env.PORT));\n`,
+    };
+    const app = await startBlock(served, {
+      workDir: join(workDir, 'run'),
+      name: title.replace(/[^\w]+/g, '_'),
+      express4,
+      env: appEnv(mock, wrongSecret),
+    });
+    try {
+      for (const route of routes) {
+        for (let i = 0; i < 2; i++) {
+          const res = await fetch(`${app.url}${route.path}`, requestOf(route)).catch(
+            (error: Error) => {
+              throw new Error(
+                `${title} ${route.method} ${route.path}: ${error.message}; the app wrote:\n${app.output()}`,
+              );
+            },
+          );
+          const body = await res.text();
+          if (wrongSecret)
+            expect(res.status, `${route.method} ${route.path}\n${app.output()}`).toBe(502);
+          // With the right secret the token works (what the route then does is its own affair).
+          else
+            expect([502, 503], `${route.method} ${route.path}\n${app.output()}`).not.toContain(
+              res.status,
+            );
+          expect(body).not.toContain(client.clientSecret);
+        }
+      }
+      expect(app.child.exitCode, app.output()).toBeNull();
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe("the mock CLI's printed settings, pasted into a quickstart", () => {
+  it("the root README's Express quickstart talks to the mock with them and no code change", async () => {
+    const cli = spawn(process.execPath, [join(root, 'packages/mock-server/dist/cli.mjs')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let banner = '';
+      cli.stdout.on('data', (d) => {
+        banner += d;
+      });
+      await vi.waitFor(() => expect(banner).toContain('Press Ctrl+C'), { timeout: 15_000 });
+      // Exactly the KEY=value lines it printed, as a user pastes them.
+      const env = Object.fromEntries(
+        [...banner.matchAll(/^\s+(TWILIO_[A-Z_]+)=(\S+)$/gm)].map(([, key, value]) => [key, value]),
+      );
+      expect(Object.keys(env).sort()).toEqual([
+        'TWILIO_ACCOUNT_SID',
+        'TWILIO_ALLOWED_HOSTS',
+        'TWILIO_API_BASE_URL',
+        'TWILIO_CLIENT_ID',
+        'TWILIO_CLIENT_SECRET',
+        'TWILIO_TOKEN_URL',
+      ]);
+      const quickstart = blocks.find(
+        (b) => b.file === 'README.md' && b.marker.kind === 'run' && /from 'express'/.test(b.code),
+      );
+      if (!quickstart) throw new Error('no Express quickstart in README.md');
+      const app = await startBlock(quickstart, {
+        workDir: join(workDir, 'run'),
+        name: 'readme_express_with_cli_env',
+        // Nothing is redirected: the settings alone must point the code at the mock.
+        env: { ...env, DOCS_TEST_MOCK_URL: 'http://127.0.0.1:9' },
+      });
+      try {
+        const res = await fetch(`${app.url}/messages`);
+        expect(res.status, app.output()).toBe(200);
+        expect(await res.json()).toHaveProperty('messages');
+      } finally {
+        await app.stop();
+      }
+    } finally {
+      cli.kill('SIGINT');
     }
   });
 });
@@ -151,6 +306,32 @@ describe('the adapters\' "Against the local mock" sections', () => {
       }
     },
   );
+});
+
+describe('install lines', () => {
+  it('say npm install everywhere (one style; pnpm and yarn users translate it at a glance)', () => {
+    const files = [
+      'README.md',
+      ...[
+        'core',
+        'express',
+        'hono',
+        'nestjs',
+        'redis',
+        'cloudflare',
+        'twilio',
+        'opentelemetry',
+        'mock-server',
+      ].map((p) => `packages/${p}/README.md`),
+    ];
+    const others = files.flatMap((file) =>
+      readFileSync(join(root, file), 'utf8')
+        .split('\n')
+        .filter((line) => /^\s*(pnpm add|yarn add|npm i )\b/.test(line))
+        .map((line) => `${file}: ${line}`),
+    );
+    expect(others).toEqual([]);
+  });
 });
 
 describe('docs/operating.md defaults table', () => {

@@ -103,11 +103,14 @@ describe('a token with a line feed', () => {
       fault: '200 with `access_token` containing a line feed',
       callers: `\`GET /token\`: ${observed.map((o) => `${o.adapter} ${o.token.status}`).join(', ')} · \`GET /messages\`: ${observed.map((o) => `${o.adapter} ${o.messages.status}`).join(', ')} · the token appeared in: ${observed.map((o) => `${o.adapter}: ${o.leakedInto.join(', ') || 'nowhere'}`).join('; ')}`,
       tokenRequests: [...new Set(observed.map((o) => o.tokenRequests))].join(', '),
-      recovery: `nothing cached: the next call asks again (${observed.map((o) => `${o.adapter} ${o.again.status}`).join(', ')})`,
+      recovery: `nothing cached; the next calls get the same \`invalid_response\` at once for \`failFastMs\`, then one request asks again (${observed.map((o) => `${o.adapter} ${o.again.status}`).join(', ')})`,
     });
     for (const o of observed) {
       expect(o.token.status, o.adapter).toBe(502);
       expect(o.messages.status, o.adapter).toBe(502);
+      expect(o.again.status, o.adapter).toBe(502);
+      // A malformed answer fails fast like any other: one token request for three calls.
+      expect(o.tokenRequests, o.adapter).toBe(1);
       expect(o.leakedInto, o.adapter).toEqual([]);
     }
   });

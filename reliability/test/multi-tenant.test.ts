@@ -5,7 +5,12 @@
 import 'reflect-metadata';
 import { Controller, Get, Inject, Req } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { MemoryTokenStore, TokenManager, type TokenStore } from '@twilio-oauth/core';
+import {
+  MemoryTokenStore,
+  TokenManager,
+  type TokenManagerOptions,
+  type TokenStore,
+} from '@twilio-oauth/core';
 import { twilioOAuth as expressTwilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import { twilioOAuth as honoTwilioOAuth } from '@twilio-oauth/hono';
 import type { MockServer } from '@twilio-oauth/mock-server';
@@ -23,6 +28,8 @@ import { REDIS_URL, redisClient, sharedRedisAvailable, uniquePrefix } from './he
 import { section, writeResults } from './helpers/results';
 
 const ATTACKER_SECRET = 'attacker-guess-31f0c2';
+/** Requests each of the victim and the attacker sends in the per-request pool rows. */
+const ROUNDS = 10;
 const rows = section(
   56,
   'Multi-tenant isolation',
@@ -36,7 +43,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await mock.close();
-  writeResults('multi-tenant', [rows]);
 });
 
 /** Per-request options, from headers, as a multi-tenant app would pick them. */
@@ -85,90 +91,15 @@ async function expectIsolated(
 }
 
 describe('an attacker with a victim’s client id and a wrong secret', () => {
-  it('through Express’s per-request form, sharing one store', async () => {
+  it.each([
+    ['Express `(req) => options`', () => expressApp],
+    ['Hono `(c) => options`', () => honoApp],
+    ['Nest `forRoot({ forRequest })`', () => nestApp],
+  ] as const)('through %s, sharing one store', async (label, factory) => {
     const store = new MemoryTokenStore();
-    const app = express();
-    const middleware = expressTwilioOAuth((req) =>
-      tenantOptions(store, String(req.headers['x-client-id']), String(req.headers['x-secret'])),
-    );
-    app.use(middleware);
-    app.get('/messages', async (req, res, next) => {
-      try {
-        const upstream = await req.twilio.fetch(messagesUrl(mock));
-        res.status(upstream.status).send(await upstream.text());
-      } catch (error) {
-        next(error);
-      }
-    });
-    app.use(twilioOAuthErrorHandler());
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    const { port } = server.address() as { port: number };
+    const app = await factory()((id, secret) => tenantOptions(store, id, secret));
     try {
-      await expectIsolated('Express `(req) => options`, shared MemoryTokenStore', async (t) => {
-        const res = await fetch(`http://127.0.0.1:${port}/messages`, {
-          headers: { 'x-client-id': t.id, 'x-secret': t.secret },
-        });
-        return { status: res.status, body: await res.text() };
-      });
-    } finally {
-      await middleware.close();
-      await new Promise((resolve) => server.close(resolve));
-    }
-  });
-
-  it('through Hono’s per-request form, sharing one store', async () => {
-    const store = new MemoryTokenStore();
-    const app = new Hono()
-      .use(
-        honoTwilioOAuth((c) =>
-          tenantOptions(store, c.req.header('x-client-id') ?? '', c.req.header('x-secret') ?? ''),
-        ),
-      )
-      .get('/messages', async (c) => {
-        const upstream = await c.var.twilio.fetch(messagesUrl(mock));
-        return c.body(await upstream.text(), upstream.status as 200);
-      });
-    await expectIsolated('Hono `(c) => options`, shared MemoryTokenStore', async (t) => {
-      const res = await app.request('/messages', {
-        headers: { 'x-client-id': t.id, 'x-secret': t.secret },
-      });
-      return { status: res.status, body: await res.text() };
-    });
-  });
-
-  it('through Nest’s per-request form, sharing one store', async () => {
-    const store = new MemoryTokenStore();
-    const header = (req: TwilioOAuthRequest, name: string) => String(req.headers[name] ?? '');
-    @Controller()
-    class MessagesController {
-      // Explicit: the test transform emits no decorator metadata.
-      constructor(@Inject(TwilioOAuthService) private readonly twilio: TwilioOAuthService) {}
-      @Get('messages')
-      async messages(@Req() req: TwilioOAuthRequest) {
-        const upstream = await this.twilio.forRequest(req).fetch(messagesUrl(mock));
-        return upstream.text();
-      }
-    }
-    const moduleRef = await Test.createTestingModule({
-      imports: [
-        TwilioOAuthModule.forRoot({
-          forRequest: (req) =>
-            tenantOptions(store, header(req, 'x-client-id'), header(req, 'x-secret')),
-        }),
-      ],
-      controllers: [MessagesController],
-    }).compile();
-    const app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
-    try {
-      await expectIsolated('Nest `forRoot({ forRequest })`, shared MemoryTokenStore', async (t) => {
-        const res = await fetch(`http://127.0.0.1:${port}/messages`, {
-          headers: { 'x-client-id': t.id, 'x-secret': t.secret },
-        });
-        return { status: res.status, body: await res.text() };
-      });
+      await expectIsolated(`${label}, shared MemoryTokenStore`, app.call);
     } finally {
       await app.close();
     }
@@ -213,3 +144,157 @@ describe('an attacker with a victim’s client id and a wrong secret', () => {
     }
   });
 });
+
+// Issue 24: the per-request pools bind a manager to the secret read for the request. Every
+// adapter, both secret kinds (a string, and a new closure per request — the natural way to
+// write it), both orders; the attacker sends as many requests as the victim.
+const pools = section(
+  57,
+  'Per-request pools: one tenant, one manager',
+  `Each adapter's per-request form, without a store: the victim and an attacker who names the victim's client id with a wrong secret take turns, ${ROUNDS} requests each, the secret given as a string or as a new function per request. "Token requests" counts everything that reached the mock.`,
+);
+
+type Kind = 'string' | 'function';
+/** The options a multi-tenant app derives from a request: its own closure each time. */
+const perRequest = (id: string, secret: string, kind: Kind) => ({
+  clientId: id,
+  clientSecret: kind === 'string' ? secret : () => secret,
+  tokenUrl: mock.tokenUrl,
+  allowedHosts: ['127.0.0.1'],
+  retry: { maxAttempts: 1 },
+  // Longer than the test: the count below must not depend on how fast the machine is.
+  failFastMs: 600_000,
+});
+
+type Call = (tenant: Tenant) => Promise<{ status: number; body: string }>;
+interface App {
+  readonly call: Call;
+  close(): Promise<void>;
+}
+/** The options an app derives from the tenant a request names (headers `x-client-id`, `x-secret`). */
+type OptionsOf = (id: string, secret: string) => TokenManagerOptions;
+const headersOf = (t: Tenant) => ({ 'x-client-id': t.id, 'x-secret': t.secret });
+
+async function expressApp(optionsOf: OptionsOf): Promise<App> {
+  const app = express();
+  const middleware = expressTwilioOAuth((req) =>
+    optionsOf(String(req.headers['x-client-id']), String(req.headers['x-secret'])),
+  );
+  app.use(middleware);
+  app.get('/messages', async (req, res, next) => {
+    try {
+      const upstream = await req.twilio.fetch(messagesUrl(mock));
+      res.status(upstream.status).send(await upstream.text());
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use(twilioOAuthErrorHandler());
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    call: async (t) => {
+      const res = await fetch(`http://127.0.0.1:${port}/messages`, { headers: headersOf(t) });
+      return { status: res.status, body: await res.text() };
+    },
+    close: async () => {
+      await middleware.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+async function honoApp(optionsOf: OptionsOf): Promise<App> {
+  const middleware = honoTwilioOAuth((c) =>
+    optionsOf(c.req.header('x-client-id') ?? '', c.req.header('x-secret') ?? ''),
+  );
+  const app = new Hono().use(middleware).get('/messages', async (c) => {
+    const upstream = await c.var.twilio.fetch(messagesUrl(mock));
+    return c.body(await upstream.text(), upstream.status as 200);
+  });
+  return {
+    call: async (t) => {
+      const res = await app.request('/messages', { headers: headersOf(t) });
+      return { status: res.status, body: await res.text() };
+    },
+    close: () => middleware.close(),
+  };
+}
+
+async function nestApp(optionsOf: OptionsOf): Promise<App> {
+  const header = (req: TwilioOAuthRequest, name: string) => String(req.headers[name] ?? '');
+  @Controller()
+  class MessagesController {
+    // Explicit: the test transform emits no decorator metadata.
+    constructor(@Inject(TwilioOAuthService) private readonly twilio: TwilioOAuthService) {}
+    @Get('messages')
+    async messages(@Req() req: TwilioOAuthRequest) {
+      return (await this.twilio.forRequest(req).fetch(messagesUrl(mock))).text();
+    }
+  }
+  const moduleRef = await Test.createTestingModule({
+    imports: [
+      TwilioOAuthModule.forRoot({
+        forRequest: (req) => optionsOf(header(req, 'x-client-id'), header(req, 'x-secret')),
+      }),
+    ],
+    controllers: [MessagesController],
+  }).compile();
+  const app = moduleRef.createNestApplication({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    call: async (t) => {
+      const res = await fetch(`http://127.0.0.1:${port}/messages`, { headers: headersOf(t) });
+      return { status: res.status, body: await res.text() };
+    },
+    close: () => app.close(),
+  };
+}
+
+describe.each([
+  ['Express `(req) => options`', expressApp],
+  ['Hono `(c) => options`', honoApp],
+  ['Nest `forRoot({ forRequest })`', nestApp],
+] as const)(
+  '%s: a wrong secret never reaches, replaces or evicts the tenant’s manager',
+  (label, make) => {
+    it.each([
+      ['string', 'victim first'],
+      ['string', 'attacker first'],
+      ['function', 'victim first'],
+      ['function', 'attacker first'],
+    ] as const)('secret as a %s, %s', async (kind, order) => {
+      mock.reset();
+      const app = await make((id, secret) => perRequest(id, secret, kind));
+      try {
+        const turns = order === 'victim first' ? [victim, attacker] : [attacker, victim];
+        const statuses = { victim: new Set<number>(), attacker: new Set<number>() };
+        for (let round = 0; round < ROUNDS; round++) {
+          for (const tenant of turns) {
+            const { status, body } = await app.call(tenant);
+            if (tenant === attacker) expect(body).toContain('invalid_client');
+            statuses[tenant === victim ? 'victim' : 'attacker'].add(status);
+          }
+        }
+        expect([...statuses.victim]).toEqual([200]);
+        expect([...statuses.attacker]).toEqual([502]);
+        // One token for the victim, one refused request for the attacker: no churn, no
+        // request per incoming request, whatever the order.
+        expect(mock.stats()).toMatchObject({ tokenRequests: 2, tokensIssued: 1 });
+        expect(mock.stats().apiRequests).toBe(ROUNDS);
+        pools.rows.push({
+          fault: `${label}, secret as a ${kind === 'string' ? 'string' : 'new function per request'}, ${order}`,
+          callers: `victim 200 ×${ROUNDS} · attacker 502 \`invalid_client\` ×${ROUNDS}`,
+          tokenRequests: '2 (the victim’s one token; the attacker’s one refused request)',
+          recovery: 'victim never lost its manager or token; the attacker failed fast',
+        });
+      } finally {
+        await app.close();
+      }
+    });
+  },
+);
+
+afterAll(() => writeResults('multi-tenant', [rows, pools]));

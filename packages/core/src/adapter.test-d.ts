@@ -39,6 +39,8 @@ describe('@twilio-oauth/core/adapter types', () => {
     expectTypeOf(handle.client).toEqualTypeOf<SdkClient>();
     expectTypeOf<SdkClient>().toBeUnknown();
     expectTypeOf(pendingWork(handle)).toEqualTypeOf<Promise<void> | undefined>();
-    expectTypeOf<TokenManagerPool['get']>().returns.toEqualTypeOf<TokenManager>();
+    expectTypeOf<TokenManagerPool['get']>().returns.toEqualTypeOf<
+      TokenManager | Promise<TokenManager>
+    >();
   });
 });

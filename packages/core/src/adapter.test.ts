@@ -107,7 +107,7 @@ describe('managerSource', () => {
     expect(b.managerFor('one')).not.toBe(a.managerFor('one'));
     expect(a.managerFor('two')).not.toBe(a.managerFor('one'));
     expect(factory).toHaveBeenCalledTimes(6); // once per managerFor()
-    const one = a.managerFor('one');
+    const one = await a.managerFor('one');
     await a.close();
     await expect(one.getToken()).rejects.toMatchObject({ code: 'closed' });
     expect(() => a.managerFor('one')).toThrow(expect.objectContaining({ code: 'closed' }));

@@ -24,9 +24,12 @@ export {
   type ClientTokenHandle,
   clientsPerManager,
   createTokenHandle,
+  type ErrorMapper,
   type HandleExtras,
   middlewareExtras,
   pendingWork,
+  type SdkClient,
+  type TwilioOAuthClients,
 } from './handle';
 export { TokenManagerPool } from './pool';
 
@@ -50,12 +53,10 @@ export type OptionsFactory<Ctx> = (ctx: Ctx) => TokenManagerOptions;
 /** Everything an adapter's `twilioOAuth()` accepts. */
 export type AdapterConfig<Ctx> = TokenManagerOptions | SharedManagerOptions | OptionsFactory<Ctx>;
 
-/** Maps a core error to the framework's own (or returns it unchanged). */
-export type ErrorMapper = (error: unknown) => unknown;
-
 // Every method an adapter calls on a manager.
 const MANAGER_METHODS = [
   'getToken',
+  'cachedToken',
   'getAuthorizationHeader',
   'fetch',
   'tokenInfo',
@@ -125,8 +126,11 @@ export function staticManager(
 export interface ManagerSource<Ctx> {
   /** The one manager of options or `{ manager }`; `undefined` for an options factory. */
   readonly manager: TokenManager | undefined;
-  /** The manager for one request: {@link ManagerSource.manager}, or the pool's for the factory's options. */
-  readonly managerFor: (ctx: Ctx) => TokenManager;
+  /**
+   * The manager for one request: {@link ManagerSource.manager}, or the pool's for the
+   * factory's options and secret (a promise while an async `clientSecret` function resolves).
+   */
+  readonly managerFor: (ctx: Ctx) => TokenManager | Promise<TokenManager>;
   /**
    * Closes what this source created: the manager built from options, or every manager
    * of the factory's pool (later requests get a `closed` error, as from a closed
@@ -176,14 +180,3 @@ export function managerSource<Ctx>(config: AdapterConfig<Ctx>): ManagerSource<Ct
     close: () => (owned ? manager.close() : Promise.resolve()),
   };
 }
-
-/**
- * Filled in by `@twilio-oauth/twilio` (module augmentation) with `{ client: Twilio }`, so that
- * the adapters' `client` is the official SDK's client type once that package is imported.
- * The core itself never imports the SDK.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: augmented by @twilio-oauth/twilio.
-export interface TwilioOAuthClients {}
-
-/** The SDK client type an adapter hands out: the SDK's `Twilio` with `@twilio-oauth/twilio`. */
-export type SdkClient = TwilioOAuthClients extends { client: infer C } ? C : unknown;

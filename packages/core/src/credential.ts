@@ -54,6 +54,34 @@ const unavailable = (detail: string, cause?: unknown) =>
     cause: cause === undefined ? undefined : safeError(cause),
   });
 
+const checked = (secret: unknown): string => {
+  if (typeof secret !== 'string' || secret === '') {
+    throw unavailable('the clientSecret function returned no non-empty string');
+  }
+  return secret;
+};
+
+/**
+ * The secret now: the string itself, or what the function returns — synchronously when it
+ * returns a string, so that callers that can stay synchronous do.
+ * @throws {TokenRequestError} code `secret_unavailable` (retryable) when the function throws,
+ *   rejects or returns no non-empty string (the promise rejects for an async function).
+ */
+export function readSecret(source: SecretSource): string | Promise<string> {
+  if (typeof source !== 'function') return checked(source);
+  let value: unknown;
+  try {
+    value = source();
+  } catch (error) {
+    throw unavailable('the clientSecret function failed', error);
+  }
+  if (typeof (value as PromiseLike<unknown> | undefined)?.then !== 'function')
+    return checked(value);
+  return Promise.resolve(value).then(checked, (error) => {
+    throw unavailable('the clientSecret function failed', error);
+  });
+}
+
 /**
  * Reads the secret for each exchange; the last value's store key is kept so that
  * a static secret (or an unchanged one) costs one HMAC for the manager's life.
@@ -62,6 +90,8 @@ export class SecretReader {
   readonly #source: SecretSource;
   readonly #publicKey: string;
   #last: { secret: string; key: Promise<string> | undefined } | undefined;
+  /** The secret the token endpoint refused last (compared, never shown). */
+  #refused: string | undefined;
 
   constructor(source: SecretSource, publicKey: string) {
     this.#source = source;
@@ -78,17 +108,9 @@ export class SecretReader {
    * @throws {TokenRequestError} code `secret_unavailable` (retryable) when the function throws or returns no non-empty string.
    */
   async read(): Promise<Credential> {
-    let secret: unknown = this.#source;
-    if (typeof secret === 'function') {
-      try {
-        secret = await (this.#source as () => unknown)();
-      } catch (error) {
-        throw unavailable('the clientSecret function failed', error);
-      }
-    }
-    if (typeof secret !== 'string' || secret === '') {
-      throw unavailable('the clientSecret function returned no non-empty string');
-    }
+    const read = readSecret(this.#source);
+    // A string costs no tick: callers joining in the same turn see the request go out.
+    const secret = typeof read === 'string' ? read : await read;
     let last = this.#last;
     if (last?.secret !== secret) {
       last = { secret, key: undefined };
@@ -98,10 +120,28 @@ export class SecretReader {
     return {
       secret,
       storeKey: () => {
-        held.key ??= secretBoundKey(this.#publicKey, secret as string);
+        held.key ??= secretBoundKey(this.#publicKey, secret);
         return held.key;
       },
     };
+  }
+
+  /** The token endpoint refused the secret read last. */
+  refused(): void {
+    this.#refused = this.#last?.secret;
+  }
+
+  /**
+   * Whether a `clientSecret` function now returns another value than the refused one (a
+   * rotation, to be tried at once). Always false for a string secret or a failing function.
+   */
+  async rotatedSinceRefusal(): Promise<boolean> {
+    if (!this.rotates || this.#refused === undefined) return false;
+    try {
+      return (await readSecret(this.#source)) !== this.#refused;
+    } catch {
+      return false;
+    }
   }
 
   /** The store key of the secret read last, if one was computed (for invalidate()). */

@@ -1,6 +1,7 @@
 /**
  * Every default of `@twilio-oauth/core`, once. Option docs in `types.ts` point
- * here with `@defaultValue`; nothing else restates the numbers.
+ * here with `@defaultValue` and do not restate the numbers; docs/operating.md's
+ * table shows them to readers, and the docs test holds that table to these.
  */
 
 /** Twilio's Token API endpoint, the default `tokenUrl`. */

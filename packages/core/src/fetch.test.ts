@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SECRET, startServer, type TestServer } from '../test/token-server';
 import { HostNotAllowedError, TokenRequestError } from './errors';
 import { TokenManager } from './token-manager';
@@ -126,6 +126,29 @@ describe('TokenManager.fetch', () => {
     expect(server.requests).toHaveLength(3);
   });
 
+  it('the 401-renewal slot is timed on the monotonic clock: a wall-clock step back does not hold it', async () => {
+    let elapsedMs = 0;
+    const stepped = new TokenManager({
+      clientId: 'OQclient',
+      clientSecret: SECRET,
+      tokenUrl: server.tokenUrl,
+      allowedHosts: ['127.0.0.1'],
+      now: () => nowMs,
+      monotonicNow: () => elapsedMs,
+    });
+    try {
+      refuseAll = true;
+      expect((await stepped.fetch(api())).status).toBe(401);
+      expect(server.requests).toHaveLength(2); // the first token, and one renewal
+      nowMs -= 3_600_000; // the wall clock steps back an hour
+      elapsedMs += 6_000; // while 6 s really pass
+      expect((await stepped.fetch(api())).status).toBe(401);
+      expect(server.requests).toHaveLength(3); // the slot came free on time
+    } finally {
+      await stepped.close();
+    }
+  });
+
   it('retries replayable bodies (string, URLSearchParams, bytes, Blob, Request without body)', async () => {
     const bodies = [
       'x=1',
@@ -210,6 +233,66 @@ describe('TokenManager.fetch', () => {
           : { body: { method: req.method, auth: req.headers.authorization } };
       const response = await manager.fetch(api(), { method: 'POST', body: 'To=1' });
       expect(await response.json()).toEqual({ method: 'GET', auth: 'Bearer token-1' });
+    });
+
+    it('drops Cookie, Proxy-Authorization and Host across origins, as fetch does; keeps them same-origin', async () => {
+      const sensitive = { cookie: 'session=abc', 'proxy-authorization': 'Basic cHJveHk=' };
+      server.onApi = (n) =>
+        n === 1
+          ? { status: 302, headers: { location: '/2010-04-01/Accounts/AC1/Other.json' } }
+          : { status: 302, headers: { location: `${otherOrigin()}/cdn` } };
+      const response = await manager.fetch(api(), { headers: { ...sensitive, 'x-keep': '1' } });
+      expect(response.status).toBe(200);
+      // The same-origin hop kept everything.
+      expect(server.apiRequests[1]?.headers).toMatchObject({ ...sensitive, 'x-keep': '1' });
+      // The cross-origin hop carries none of them (and its own Host, not ours).
+      const [cross] = other.apiRequests;
+      expect(cross?.headers.cookie).toBeUndefined();
+      expect(cross?.headers['proxy-authorization']).toBeUndefined();
+      expect(cross?.headers.authorization).toBeUndefined();
+      expect(cross?.headers.host).toBe(new URL(otherOrigin()).host);
+      expect(cross?.headers['x-keep']).toBe('1');
+    });
+
+    it('a 401 from a host that never saw the bearer keeps the token: no renewal, no replay', async () => {
+      other.onApi = () => ({ status: 401, body: { message: 'not yours' } });
+      server.onApi = () => ({ status: 302, headers: { location: `${otherOrigin()}/media` } });
+      for (let i = 0; i < 3; i++) {
+        nowMs += 10_000; // past the 401-renewal cooldown each time
+        const response = await manager.fetch(api());
+        expect(response.status).toBe(401);
+      }
+      expect(server.requests).toHaveLength(1); // one token, never dropped
+      expect(other.apiRequests).toHaveLength(3); // each call reached it once: no replay
+      expect(manager.tokenInfo()?.state).toBe('fresh');
+    });
+
+    it("keeps a Request's own signal (and settings) on the hops it follows", async () => {
+      other.onApi = () => 'hang';
+      server.onApi = () => ({ status: 302, headers: { location: `${otherOrigin()}/slow` } });
+      const controller = new AbortController();
+      const pending = manager.fetch(new Request(api(), { signal: controller.signal }));
+      await vi.waitFor(() => expect(other.apiRequests).toHaveLength(1));
+      controller.abort(new Error('gave up'));
+      await expect(pending).rejects.toThrow();
+    });
+
+    it('a 303 drops the body headers along with the body', async () => {
+      server.onApi = (n, req) =>
+        n === 1
+          ? { status: 303, headers: { location: '/2010-04-01/Accounts/AC1/Messages/SM1.json' } }
+          : {
+              body: {
+                type: req.headers['content-type'] ?? null,
+                lang: req.headers['content-language'] ?? null,
+              },
+            };
+      const response = await manager.fetch(api(), {
+        method: 'POST',
+        body: 'To=1',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-language': 'en' },
+      });
+      expect(await response.json()).toEqual({ type: null, lang: null });
     });
 
     it('leaves redirect: manual to the caller', async () => {

@@ -7,48 +7,82 @@ const replayable = (body: unknown): boolean =>
 
 const MAX_REDIRECTS = 20;
 
+/** Headers that may identify the caller to a host: never carried to another origin (Fetch, undici). */
+const ORIGIN_BOUND_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host'];
+
+/** Headers describing a body: dropped when a redirect turns the request into a body-less GET. */
+const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location'];
+
+/** The request settings each hop keeps: from `init`, else from a `Request` input. */
+type HopSettings = Pick<
+  RequestInit,
+  'signal' | 'credentials' | 'cache' | 'referrerPolicy' | 'keepalive' | 'integrity'
+>;
+
+function hopSettings(input: RequestInfo | URL, init: RequestInit | undefined): HopSettings {
+  const request = input instanceof Request ? input : undefined;
+  const pick = <K extends keyof HopSettings>(name: K): HopSettings[K] =>
+    init?.[name] !== undefined ? init[name] : request?.[name];
+  return {
+    signal: pick('signal'),
+    credentials: pick('credentials'),
+    cache: pick('cache'),
+    referrerPolicy: pick('referrerPolicy'),
+    keepalive: pick('keepalive'),
+    integrity: pick('integrity'),
+  };
+}
+
+/** A response, and whether the request that got it carried our bearer. */
+interface Answer {
+  readonly response: Response;
+  readonly carriedBearer: boolean;
+}
+
 /**
- * Follows redirects as `fetch` would, but keeps `Authorization` only while the
- * target has the origin of the request that was checked: a cross-origin hop (a
- * media file on a CDN, an attacker's Location) gets the request without it.
+ * Follows redirects as `fetch` would: a cross-origin hop (a media file on a CDN, an
+ * attacker's Location) drops `Authorization`, `Proxy-Authorization`, `Cookie` and `Host`;
+ * same-origin hops keep them. Says whether the final request still carried the bearer.
  */
 async function followRedirects(
   fetchImpl: typeof globalThis.fetch,
   first: Response,
-  sent: { url: URL; method: string; headers: Headers; init: RequestInit | undefined },
-): Promise<Response> {
+  sent: {
+    url: URL;
+    method: string;
+    headers: Headers;
+    body: RequestInit['body'];
+    settings: HopSettings;
+  },
+): Promise<Answer> {
   let response = first;
-  let { method } = sent;
-  let body = sent.init?.body;
+  let { method, body } = sent;
   let current = sent.url;
   const headers = new Headers(sent.headers);
   for (let hops = 0; hops < MAX_REDIRECTS; hops++) {
     const location = response.headers.get('location');
     if (response.status < 300 || response.status > 399 || response.status === 304 || !location) {
-      return response;
+      return { response, carriedBearer: headers.has('authorization') };
     }
     const next = new URL(location, current);
     // 303, and 301/302 after a POST, turn into a body-less GET (as browsers and undici do).
     if (response.status === 303 ? method !== 'HEAD' : response.status < 303 && method === 'POST') {
       method = 'GET';
       body = undefined;
-      headers.delete('content-type');
+      for (const name of BODY_HEADERS) headers.delete(name);
     } else if (body != null && !replayable(body)) {
-      return response;
+      return { response, carriedBearer: headers.has('authorization') };
     }
-    if (next.origin !== sent.url.origin) headers.delete('authorization');
+    if (next.origin !== current.origin) {
+      for (const name of ORIGIN_BOUND_HEADERS) headers.delete(name);
+    }
     discard(response);
     current = next;
-    const { signal, credentials, cache, referrerPolicy, keepalive } = sent.init ?? {};
     response = await fetchImpl(next, {
+      ...sent.settings,
       method,
       headers,
       body,
-      signal,
-      credentials,
-      cache,
-      referrerPolicy,
-      keepalive,
       redirect: 'manual',
     });
   }
@@ -77,8 +111,9 @@ export interface BearerFetch {
 
 /**
  * `fetch` with `Authorization: Bearer …` set (replacing any caller-supplied
- * Authorization header), for allowed hosts only; on a 401 the token is dropped
- * and the request is sent once more with a new one when its body can be replayed.
+ * Authorization header), for allowed hosts only; on a 401 to a request that carried
+ * the bearer, the token is dropped and the request sent once more with a new one when its
+ * body can be replayed.
  */
 export async function bearerFetch(call: BearerFetch): Promise<Response> {
   const { fetch: fetchImpl, check, getToken, onRejected: reject, input, init } = call;
@@ -87,11 +122,14 @@ export async function bearerFetch(call: BearerFetch): Promise<Response> {
   const url = new URL(isRequest ? input.url : String(input));
   check(url);
   const redirect = init?.redirect ?? (isRequest ? input.redirect : 'follow');
-  const send = async (token: AccessToken) => {
+  const send = async (token: AccessToken): Promise<Answer> => {
     // Headers given in `init` replace a Request's own headers, as in plain fetch.
     const headers = new Headers(init?.headers ?? (isRequest ? input.headers : undefined));
     headers.set('authorization', `Bearer ${token.accessToken}`);
-    if (redirect !== 'follow') return fetchImpl(isRequest ? input : url, { ...init, headers });
+    if (redirect !== 'follow') {
+      const response = await fetchImpl(isRequest ? input : url, { ...init, headers });
+      return { response, carriedBearer: true };
+    }
     // Redirects are followed here, not by the runtime, so that whatever the runtime does
     // the bearer never leaves the origin it was checked for.
     const first = await fetchImpl(isRequest ? input : url, {
@@ -102,13 +140,15 @@ export async function bearerFetch(call: BearerFetch): Promise<Response> {
     const method = (init?.method ?? (isRequest ? input.method : 'GET')).toUpperCase();
     // A Request's own body is a stream: not sent twice (a 307 to it is handed back as is).
     const body = init?.body === undefined && isRequest ? input.body : init?.body;
-    return followRedirects(fetchImpl, first, { url, method, headers, init: { ...init, body } });
+    const settings = hopSettings(input, init);
+    return followRedirects(fetchImpl, first, { url, method, headers, body, settings });
   };
   const token = await getToken();
-  const response = await send(token);
+  const { response, carriedBearer } = await send(token);
   const canReplay =
     init?.body !== undefined ? replayable(init.body) : !(isRequest && input.body !== null);
-  if (response.status !== 401 || !canReplay) return response;
+  // A 401 from a host that never saw the bearer says nothing about the token.
+  if (response.status !== 401 || !carriedBearer || !canReplay) return response;
   reject(token.accessToken);
   let next: AccessToken;
   try {
@@ -119,5 +159,5 @@ export async function bearerFetch(call: BearerFetch): Promise<Response> {
   }
   if (next.accessToken === token.accessToken) return response;
   discard(response);
-  return send(next);
+  return (await send(next)).response;
 }

@@ -1,4 +1,5 @@
-import type { ErrorMapper, SdkClient } from './adapter';
+// The lazy handle a request sees (`req.twilio`, `c.var.twilio`, Nest's service) and the one
+// SDK client per manager it may hand out; part of `@twilio-oauth/core/adapter`.
 import { InvalidOptionsError } from './errors';
 import {
   CONSOLE_FAILURE_LOGGER,
@@ -6,13 +7,22 @@ import {
   type FailureLoggerOption,
   failureLog,
 } from './failure-log';
-import { heldPromise, type TokenManager } from './token-manager';
+import type { TokenManager } from './token-manager';
 import type { AccessToken, GetTokenOptions, TokenHandle } from './types';
 
+/** Maps a core error to the framework's own (or returns it unchanged). */
+export type ErrorMapper = (error: unknown) => unknown;
+
 /**
- * The lazy handle a request sees (`req.twilio`, `c.var.twilio`, Nest's service) and the
- * one SDK client per manager it may hand out; part of `@twilio-oauth/core/adapter`.
+ * Filled in by `@twilio-oauth/twilio` (module augmentation) with `{ client: Twilio }`, so that
+ * the adapters' `client` is the official SDK's client type once that package is imported.
+ * The core itself never imports the SDK.
  */
+// biome-ignore lint/suspicious/noEmptyInterface: augmented by @twilio-oauth/twilio.
+export interface TwilioOAuthClients {}
+
+/** The SDK client type an adapter hands out: the SDK's `Twilio` with `@twilio-oauth/twilio`. */
+export type SdkClient = TwilioOAuthClients extends { client: infer C } ? C : unknown;
 
 /** What a client factory gets: a manager's `fetch`, its token failures mapped for the framework. */
 export interface ClientFetcher {
@@ -44,18 +54,24 @@ export interface ClientTokenHandle extends TokenHandle {
 export function clientsPerManager(
   factory: ClientFactory | undefined,
   mapError: ErrorMapper,
-): ((manager: TokenManager) => SdkClient) | undefined {
+): ClientOf | undefined {
   if (factory === undefined) return undefined;
   if (typeof factory !== 'function') {
     throw new InvalidOptionsError('client', 'must be a function (manager) => client');
   }
+  const rethrow = (error: unknown): never => {
+    throw mapError(error);
+  };
   const clients = new WeakMap<TokenManager, SdkClient>();
   return (manager) => {
+    // Still resolving (an async secret function): a client of this request's own.
+    if (!isManager(manager)) {
+      return factory({
+        fetch: (input, init) => manager.then((m) => m.fetch(input, init)).catch(rethrow),
+      });
+    }
     let client = clients.get(manager);
     if (client === undefined) {
-      const rethrow = (error: unknown): never => {
-        throw mapError(error);
-      };
       client = factory({ fetch: (input, init) => manager.fetch(input, init).catch(rethrow) });
       clients.set(manager, client);
     }
@@ -63,12 +79,20 @@ export function clientsPerManager(
   };
 }
 
+/** A manager, or the promise of one (per-request options with an async secret function). */
+export type ManagerOrPromise = TokenManager | Promise<TokenManager>;
+
+/** The SDK client of a manager (one per manager) or of a manager still resolving (one per call). */
+export type ClientOf = (manager: ManagerOrPromise) => SdkClient;
+
+const isManager = (value: ManagerOrPromise): value is TokenManager => !(value instanceof Promise);
+
 /** What {@link createTokenHandle} may add to a handle. */
 export interface HandleExtras {
   /** Reports token failures and recoveries (see {@link FailureLog}). */
   readonly failures?: FailureLog | undefined;
   /** The SDK client of a manager (from {@link clientsPerManager}); makes `client` available. */
-  readonly clientOf?: ((manager: TokenManager) => SdkClient) | undefined;
+  readonly clientOf?: ClientOf | undefined;
 }
 
 /**
@@ -95,14 +119,15 @@ export function middlewareExtras(
  * so detached methods (`const { fetch } = handle`) keep working.
  */
 class LazyTokenHandle implements ClientTokenHandle {
-  #manager: TokenManager | undefined;
-  readonly #resolve: () => TokenManager;
+  /** Once resolved; a promise meanwhile when resolving is asynchronous. */
+  #manager: ManagerOrPromise | undefined;
+  readonly #resolve: () => ManagerOrPromise;
   readonly #mapError: ErrorMapper;
   readonly #failures: FailureLog | undefined;
-  readonly #clientOf: ((manager: TokenManager) => SdkClient) | undefined;
+  readonly #clientOf: ClientOf | undefined;
 
   constructor(
-    resolve: () => TokenManager,
+    resolve: () => ManagerOrPromise,
     mapError: ErrorMapper,
     { failures, clientOf }: HandleExtras = {},
   ) {
@@ -119,17 +144,15 @@ class LazyTokenHandle implements ClientTokenHandle {
         "not configured: pass { client: twilioClientFactory({ accountSid }) } from '@twilio-oauth/twilio'",
       );
     }
-    this.#manager ??= this.#resolve();
-    return this.#clientOf(this.#manager);
+    return this.#clientOf(this.#resolved());
   }
 
   readonly getToken = (options?: GetTokenOptions): Promise<AccessToken> => {
     const manager = this.#manager;
-    if (manager && options === undefined && !this.#failures?.failing) {
-      const result = manager.getToken();
+    if (manager && isManager(manager) && options === undefined && !this.#failures?.failing) {
       // The held token's pre-made promise has resolved already: nothing can reach the error
       // mapper, so the cached path costs the handle nothing (no .catch, no extra tick).
-      return result === heldPromise(manager) ? result : result.catch(this.#rethrow);
+      return manager.cachedToken() ?? manager.getToken().catch(this.#rethrow);
     }
     return this.#call((m) => m.getToken(options));
   };
@@ -143,23 +166,46 @@ class LazyTokenHandle implements ClientTokenHandle {
   // A rejection handler made once: `.catch` on the hot path, rather than an async function
   // whose machinery costs more than the cached getToken() it wraps.
   readonly #rethrow = (error: unknown): never => {
-    if (this.#failures && this.#manager) this.#failures.failed(this.#manager.key, error);
+    const manager = this.#manager;
+    if (this.#failures && manager && isManager(manager)) this.#failures.failed(manager.key, error);
     throw this.#mapError(error);
   };
 
+  /** The manager, resolved on first use (or the promise of it, until it resolves). */
+  #resolved(): ManagerOrPromise {
+    const manager = this.#manager ?? this.#resolve();
+    if (this.#manager === undefined && !isManager(manager)) {
+      // Swapped for the manager itself once known; a failure is every call's to report.
+      manager.then(
+        (resolved) => {
+          this.#manager = resolved;
+        },
+        () => {
+          if (this.#manager === manager) this.#manager = undefined;
+        },
+      );
+    }
+    this.#manager = manager;
+    return manager;
+  }
+
   #call<T>(use: (manager: TokenManager) => Promise<T>): Promise<T> {
     try {
-      this.#manager ??= this.#resolve();
-      const manager = this.#manager;
-      const result = use(manager);
-      // Only while some credential is failing can a success be news (a recovery): the
-      // healthy path stays one `.catch`, with no handler made per call.
-      if (this.#failures?.failing) return result.then(this.#recovered(manager), this.#rethrow);
-      return result.catch(this.#rethrow);
+      const resolved = this.#resolved();
+      if (!isManager(resolved)) return resolved.then((m) => this.#use(m, use), this.#rethrow);
+      return this.#use(resolved, use);
     } catch (error) {
       // Resolving the manager (an options factory, say) threw: still a rejection, not a throw.
       return Promise.reject(this.#mapError(error));
     }
+  }
+
+  #use<T>(manager: TokenManager, use: (manager: TokenManager) => Promise<T>): Promise<T> {
+    const result = use(manager);
+    // Only while some credential is failing can a success be news (a recovery): the
+    // healthy path stays one `.catch`, with no handler made per call.
+    if (this.#failures?.failing) return result.then(this.#recovered(manager), this.#rethrow);
+    return result.catch(this.#rethrow);
   }
 
   #recovered<T>(manager: TokenManager): (value: T) => T {
@@ -170,7 +216,8 @@ class LazyTokenHandle implements ClientTokenHandle {
   }
 
   static usedManager(handle: TokenHandle): TokenManager | undefined {
-    return #manager in handle ? handle.#manager : undefined;
+    const manager = #manager in handle ? handle.#manager : undefined;
+    return manager && isManager(manager) ? manager : undefined;
   }
 }
 
@@ -187,7 +234,7 @@ class LazyTokenHandle implements ClientTokenHandle {
  * app.use((req, _res, next) => { req.twilio = handle; next(); });
  */
 export function createTokenHandle(
-  resolve: () => TokenManager,
+  resolve: () => ManagerOrPromise,
   mapError: ErrorMapper,
   extras: HandleExtras = {},
 ): ClientTokenHandle {

@@ -20,7 +20,9 @@ describe('public types', () => {
     expectTypeOf<TokenManager['getToken']>().returns.toEqualTypeOf<Promise<AccessToken>>();
     expectTypeOf<TokenManager['key']>().toEqualTypeOf<string>();
     expectTypeOf(requestToken).returns.toEqualTypeOf<Promise<AccessToken>>();
-    expectTypeOf<TokenManagerPool['get']>().returns.toEqualTypeOf<TokenManager>();
+    expectTypeOf<TokenManagerPool['get']>().returns.toEqualTypeOf<
+      TokenManager | Promise<TokenManager>
+    >();
   });
 
   it('MemoryTokenStore is a TokenStore; errors carry typed fields', () => {

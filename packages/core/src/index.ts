@@ -7,7 +7,13 @@
  */
 
 export { secretBoundKey } from './credential';
-export { DEFAULT_ALLOWED_HOSTS, DEFAULTS } from './defaults';
+export { DEFAULT_ALLOWED_HOSTS, DEFAULTS, MAX_TIMER_MS } from './defaults';
+export {
+  DEFAULT_API_BASE_URL,
+  type EnvSource,
+  settingsFromEnv,
+  type TwilioEnvSettings,
+} from './env';
 export {
   HostNotAllowedError,
   httpStatusForError,

@@ -183,5 +183,16 @@ export function managerPolicy(options: TokenManagerOptions) {
     lockWaitMs: checkDelay('lockWaitMs', options.lockWaitMs, DEFAULTS.lockWaitMs),
     maxWaitMs: checkDelay('maxWaitMs', options.maxWaitMs, DEFAULTS.maxWaitMs, 1),
     failFastMs: checkDelay('failFastMs', options.failFastMs, DEFAULTS.failFastMs),
+    monotonicNow: fn('monotonicNow', options.monotonicNow) ?? monotonicClock(options.now),
   };
+}
+
+/**
+ * The clock of elapsed time: `performance.now()` where there is one, or — with an injected
+ * `now` and no `monotonicNow` — that same clock, so one test clock drives everything.
+ */
+function monotonicClock(now: (() => number) | undefined): () => number {
+  if (now !== undefined) return now;
+  const performance = globalThis.performance;
+  return typeof performance?.now === 'function' ? () => performance.now() : Date.now;
 }

@@ -15,7 +15,7 @@ import {
 } from './token-response';
 import type { AccessToken, RequestTokenOptions, TokenEvent } from './types';
 
-export { type Issued, MAX_BODY_BYTES } from './token-response';
+export type { Issued } from './token-response';
 
 // `EventBase` fields are added by `emit`.
 type EventBody = TokenEvent extends infer E

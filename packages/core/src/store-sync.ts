@@ -7,7 +7,7 @@ import type { StoredToken, TokenStore } from './types';
 export type StoreOperation = 'get' | 'set' | 'delete' | 'lock';
 
 /** What asking for the fleet lock came to. */
-export type LockResult =
+type LockResult =
   | { readonly kind: 'locked'; readonly release: () => Promise<void> }
   /** Another process holds it: wait for the store to fill. */
   | { readonly kind: 'held-elsewhere' }
@@ -40,11 +40,6 @@ export class StoreSync {
     this.#report = report;
   }
 
-  /** True when the store can lock, so that one process of a fleet fetches. */
-  get locks(): boolean {
-    return typeof this.#store.acquireLock === 'function';
-  }
-
   /** Background writes not finished yet. */
   get busy(): boolean {
     return this.#backgroundCount > 0;
@@ -71,7 +66,7 @@ export class StoreSync {
   }
 
   /** Asks for the fleet lock, long enough (`ttlMs`) for one whole exchange. */
-  async lock(key: string, ttlMs: number): Promise<LockResult> {
+  async #lock(key: string, ttlMs: number): Promise<LockResult> {
     const acquire = this.#store.acquireLock;
     if (typeof acquire !== 'function') return { kind: 'no-lock' };
     const release = await this.#safe('lock', () => acquire.call(this.#store, key, ttlMs));
@@ -99,7 +94,7 @@ export class StoreSync {
     };
     const entry = await read();
     if (entry) return { entry };
-    const lock = await this.lock(key, wait.lockTtlMs);
+    const lock = await this.#lock(key, wait.lockTtlMs);
     if (lock.kind === 'held-elsewhere') {
       // Another process is fetching: wait for it to fill the store (then fetch ourselves).
       for (let waitedMs = 0; waitedMs < wait.lockWaitMs; waitedMs += POLL_MS) {

@@ -277,16 +277,63 @@ describe('TokenManager: failures', () => {
     expect((await manager.getToken()).accessToken).toBe('token-3');
   });
 
-  it('never fails fast on a non-retryable error, nor with a valid token held, nor when forced', async () => {
+  it('a refused secret fails fast too: 20 sequential callers with a wrong secret make one token request', async () => {
     server.onToken = () => ({ status: 400, body: { error: 'invalid_client' } });
-    const { manager } = setup();
-    await manager.getToken().catch(() => {});
+    const { manager, clock } = setup({ failFastMs: 5_000 });
+    const errors: unknown[] = [];
+    for (let i = 0; i < 20; i++) errors.push(await manager.getToken().catch((e: unknown) => e));
+    expect(errors[0]).toMatchObject({ code: 'invalid_client', retryable: false });
+    expect(new Set(errors)).toEqual(new Set([errors[0]])); // the very same error, at once
+    expect(server.requests).toHaveLength(1);
+    // After the window, one probe; with the secret fixed meanwhile (a new deploy), a token.
+    clock.advance(5_000);
     await manager.getToken().catch(() => {});
     expect(server.requests).toHaveLength(2);
+    clock.advance(5_000);
+    server.onToken = (n) => ({ body: tokenBody(n) });
+    expect((await manager.getToken()).accessToken).toBe('token-3');
+  });
+
+  it('inside a refusal window, a secret function now returning another value is tried at once', async () => {
+    let secret = 'old-secret';
+    server.onToken = (_n, req) =>
+      req.form.get('client_secret') === 'new-secret'
+        ? { body: tokenBody(9) }
+        : { status: 400, body: { error: 'invalid_client' } };
+    const { manager } = setup({ clientSecret: () => secret, failFastMs: 60_000 });
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'invalid_client' });
+    await expect(manager.getToken()).rejects.toMatchObject({ code: 'invalid_client' });
+    expect(server.requests).toHaveLength(1); // same value: the window holds
+    secret = 'new-secret';
+    expect((await manager.getToken()).accessToken).toBe('token-9');
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('never fails fast with a valid token held, nor when forced, nor with failFastMs: 0', async () => {
     server.onToken = () => ({ status: 503 });
+    const { manager } = setup();
     await manager.getToken().catch(() => {});
     await manager.getToken({ forceRefresh: true }).catch(() => {});
+    expect(server.requests).toHaveLength(2);
+    server.onToken = () => ({ status: 400, body: { error: 'invalid_client' } });
+    const off = setup({ failFastMs: 0 }).manager;
+    await off.getToken().catch(() => {});
+    await off.getToken().catch(() => {});
     expect(server.requests).toHaveLength(4);
+  });
+
+  it('measures its windows on the monotonic clock: a wall-clock step back neither stretches nor ends them', async () => {
+    server.onToken = () => ({ status: 503 });
+    let elapsed = 0;
+    const { manager, clock } = setup({ failFastMs: 5_000, monotonicNow: () => elapsed });
+    await manager.getToken().catch(() => {});
+    clock.advance(-3_600_000); // the wall clock steps back an hour (NTP, a VM resumed)
+    elapsed += 5_000;
+    await manager.getToken().catch(() => {});
+    expect(server.requests).toHaveLength(2); // the probe went out on time
+    clock.advance(7_200_000); // and forward two hours: the window is still 5 s
+    await manager.getToken().catch(() => {});
+    expect(server.requests).toHaveLength(2);
   });
 
   it("bounds a caller's wait by maxWaitMs while the exchange goes on for later callers", async () => {

@@ -1,15 +1,11 @@
 import { requireWebCrypto, SecretReader } from './credential';
-import { type Entry, stateOf } from './entry';
-import { INSPECT, InvalidOptionsError, TokenRequestError, TwilioOAuthError } from './errors';
+import { INSPECT, InvalidOptionsError } from './errors';
 import { bearerFetch } from './fetch';
-import { TrustedClockReading } from './freshness';
 import { hostAllowList } from './hosts';
-import { type ExchangeConfig, exchangeConfig, managerPolicy } from './options';
-import { RefreshGate } from './refresh-gate';
-import { Refresher } from './refresher';
+import { exchangeConfig, managerPolicy } from './options';
 import { emit } from './request-token';
 import { StoreSync } from './store-sync';
-import { noop, withDeadline } from './timers';
+import { TokenCache } from './token-cache';
 import type {
   AccessToken,
   GetTokenOptions,
@@ -17,25 +13,6 @@ import type {
   TokenInfo,
   TokenManagerOptions,
 } from './types';
-
-/** After a failed refresh (or a 401 renewal), how long before trying again. */
-const COOLDOWN_MS = 5_000;
-/** How long a freshness check is trusted without reading the clock again. */
-const TRUSTED_READING_MS = 100;
-
-const closedError = () => new TwilioOAuthError('closed', 'TokenManager is closed');
-
-const waitedTooLong = (maxWaitMs: number) =>
-  new TokenRequestError(
-    'timeout',
-    `Token request failed: no token within maxWaitMs (${maxWaitMs} ms)`,
-    {
-      retryable: true,
-    },
-  );
-
-/** The held token's pre-made (resolved) promise, for the kernel's handle; internal to core. */
-export let heldPromise: (manager: TokenManager) => Promise<AccessToken> | undefined;
 
 /**
  * Gets, caches and refreshes OAuth client-credentials tokens for one
@@ -56,22 +33,11 @@ export let heldPromise: (manager: TokenManager) => Promise<AccessToken> | undefi
  * await manager.close();
  */
 export class TokenManager implements TokenHandle, AsyncDisposable {
-  static {
-    heldPromise = (manager) => (#current in manager ? manager.#current?.promise : undefined);
-  }
   /** Credential key (token URL + client id [+ scope]); never holds the secret. */
   declare readonly key: string;
-  readonly #config: ExchangeConfig;
-  readonly #now: () => number;
-  readonly #secret: SecretReader;
-  readonly #store: StoreSync | undefined;
-  readonly #maxWaitMs: number;
-  readonly #gate: RefreshGate;
+  readonly #fetch: typeof globalThis.fetch;
   readonly #check: (url: URL) => void;
-  readonly #reading: TrustedClockReading<Entry>;
-  readonly #refresher: Refresher;
-  #current: Entry | undefined;
-  #closed = false;
+  readonly #cache: TokenCache;
 
   constructor(options: TokenManagerOptions) {
     const config = exchangeConfig(options);
@@ -83,30 +49,18 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
       requireWebCrypto();
     }
     this.key = config.key;
-    this.#config = config;
-    this.#now = config.now;
-    this.#secret = new SecretReader(config.clientSecret, config.key);
-    this.#store = store && new StoreSync(store, (event) => emit(config, event));
-    const policy = managerPolicy(options);
-    this.#maxWaitMs = policy.maxWaitMs;
-    this.#gate = new RefreshGate({ cooldownMs: COOLDOWN_MS, failFastMs: policy.failFastMs });
-    this.#refresher = new Refresher({
-      config,
-      secret: this.#secret,
-      store: this.#store,
-      gate: this.#gate,
-      policy,
-      held: () => this.#current,
-      hold: (entry) => {
-        this.#current = entry;
-      },
-      closed: () => this.#closed,
-    });
+    this.#fetch = config.fetch;
     this.#check = hostAllowList(options.allowedHosts);
-    this.#reading = new TrustedClockReading({
-      windowMs: TRUSTED_READING_MS,
-      enabled: !options.now,
-    });
+    this.#cache = new TokenCache(
+      {
+        config,
+        policy: managerPolicy(options),
+        secret: new SecretReader(config.clientSecret, config.key),
+        store: store && new StoreSync(store, (event) => emit(config, event)),
+      },
+      // An injected clock moves at the test's will: every reading is taken afresh.
+      { trustReadings: !options.now },
+    );
   }
 
   /**
@@ -117,28 +71,17 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * @throws {TwilioOAuthError} code `closed` after {@link TokenManager.close}.
    */
   getToken(options?: GetTokenOptions): Promise<AccessToken> {
-    // Hot path: no async wrapper, no allocation, and the clock (which costs more than the
-    // rest) read at most once per TRUSTED_READING_MS. With a listener, the slow path reports the hit.
-    const entry = this.#current;
-    if (entry !== undefined && options?.forceRefresh !== true) {
-      if (!this.#config.onEvent) {
-        if (this.#reading.holds(entry) || this.#freshNow(entry)) return entry.promise;
-      } else {
-        // With a listener the clock is read anyway (events carry the time): one reading,
-        // and the hit reported synchronously, without the async slow path.
-        const now = this.#now();
-        if (now < entry.staleAt) {
-          const { expiresAt } = entry;
-          emit(
-            this.#config,
-            { type: 'cache.hit', state: 'fresh', source: 'memory', expiresAt },
-            now,
-          );
-          return entry.promise;
-        }
-      }
-    }
-    return this.#slowToken(options?.forceRefresh === true);
+    if (options?.forceRefresh === true) return this.#cache.get(true);
+    return this.#cache.cached() ?? this.#cache.get(false);
+  }
+
+  /**
+   * The held token while it is fresh, as an already-resolved promise, without any request;
+   * `undefined` when `getToken()` would have more to do (none held, stale, expired). For
+   * wrappers that want the cached path to cost nothing more than it does here.
+   */
+  cachedToken(): Promise<AccessToken> | undefined {
+    return this.#cache.cached();
   }
 
   /** `"Bearer <token>"`, for an `Authorization` header. @throws as {@link TokenManager.getToken}. */
@@ -150,18 +93,18 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * `fetch` with `Authorization: Bearer <token>` set — replacing any
    * Authorization header the caller passed. Only for `allowedHosts` over https
    * (http on loopback); redirects keep the bearer only within the same origin; on
-   * a 401 the token is dropped and the request sent once more with a new one,
-   * unless its body is a stream that cannot be replayed.
+   * a 401 to a request that carried it, the token is dropped and the request sent once
+   * more with a new one, unless its body is a stream that cannot be replayed.
    *
    * @throws {HostNotAllowedError} before sending anything to another host.
    * @throws as {@link TokenManager.getToken}.
    */
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     return bearerFetch({
-      fetch: this.#config.fetch,
+      fetch: this.#fetch,
       check: this.#check,
       getToken: () => this.getToken(),
-      onRejected: (accessToken) => this.#rejectedByApi(accessToken),
+      onRejected: (accessToken) => this.#cache.refusedByApi(accessToken),
       input,
       init,
     });
@@ -169,14 +112,12 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
 
   /** Expiry and state of the held token, from memory, without the token; `undefined` when none. */
   tokenInfo(): TokenInfo | undefined {
-    const entry = this.#current;
-    if (!entry) return undefined;
-    return { expiresAt: entry.expiresAt, state: stateOf(entry, this.#now()) };
+    return this.#cache.info();
   }
 
   /** Resolves (never rejects) once any refresh in flight, background ones included, has finished. */
   settled(): Promise<void> {
-    return this.#refresher.settled();
+    return this.#cache.settled();
   }
 
   /**
@@ -185,7 +126,7 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * `waitUntil` so that work outlives the response — and skip the call when there is none.
    */
   pending(): Promise<void> | undefined {
-    return this.#refresher.busy ? this.settled() : undefined;
+    return this.#cache.pending();
   }
 
   /**
@@ -194,25 +135,15 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
    * failures are reported through `onEvent`, never thrown.
    */
   invalidate(): Promise<void> {
-    this.#refresher.invalidate();
-    this.#current = undefined;
-    this.#gate.succeeded();
-    const store = this.#store;
-    if (!store) return Promise.resolve();
-    const key = this.#secret.lastStoreKey() ?? this.#secret.read().then((c) => c.storeKey());
-    return store.delete(key);
+    return this.#cache.invalidate();
   }
 
   /**
    * Stops the manager: aborts requests in flight, forgets the token. Later
    * calls reject with code `closed`. Idempotent; leaves no timer behind.
    */
-  async close(): Promise<void> {
-    this.#closed = true;
-    this.#current = undefined;
-    this.#reading.clear();
-    this.#refresher.abort();
-    await this.settled();
+  close(): Promise<void> {
+    return this.#cache.close();
   }
 
   /** `await using manager = new TokenManager(…)` closes it at the end of the scope. */
@@ -228,70 +159,5 @@ export class TokenManager implements TokenHandle, AsyncDisposable {
   /** `util.inspect` formats the same object. */
   [INSPECT]() {
     return this.toJSON();
-  }
-
-  /** Reads the clock: fresh now? If so, the reading is trusted for a while (see TrustedClockReading). */
-  #freshNow(entry: Entry): boolean {
-    const freshForMs = entry.staleAt - this.#now();
-    this.#reading.trust(entry, freshForMs);
-    return freshForMs > 0;
-  }
-
-  async #slowToken(force: boolean): Promise<AccessToken> {
-    if (this.#closed) throw closedError();
-    const now = this.#now();
-    const entry = this.#current;
-    if (entry && !force) {
-      const state = stateOf(entry, now);
-      if (state !== 'expired') {
-        const { expiresAt } = entry;
-        emit(this.#config, { type: 'cache.hit', state, source: 'memory', expiresAt });
-        if (state === 'stale' && !this.#refresher.inflight && this.#gate.mayRefresh(now)) {
-          // Failures are reported through onEvent; the held token keeps being served.
-          this.#refresher.refresh({ force, background: true }).catch(noop);
-        }
-        return entry.token;
-      }
-      // Inside the buffer after a failed refresh: don't hammer the endpoint, serve what we hold.
-      if (now < entry.expiresAt && !this.#gate.mayRefresh(now)) return this.#servedStale(entry);
-    }
-    const failing = force ? undefined : this.#gate.failFast(now);
-    if (failing && !this.#refresher.inflight) throw failing;
-    emit(this.#config, { type: 'cache.miss', reason: this.#missReason(force), source: 'memory' });
-    try {
-      const maxWaitMs = this.#maxWaitMs;
-      // A caller's wait has its own bound; the refresh itself goes on for the others.
-      const refresh = this.#refresher.refresh({ force, background: false });
-      return (await withDeadline(refresh, maxWaitMs, () => waitedTooLong(maxWaitMs))).token;
-    } catch (error) {
-      if (this.#closed) throw closedError();
-      const held = this.#current;
-      if (!force && held && this.#now() < held.expiresAt) return this.#servedStale(held);
-      throw error;
-    }
-  }
-
-  #missReason(force: boolean): 'forced' | 'expired' | 'invalidated' | 'empty' {
-    if (force) return 'forced';
-    if (this.#current) return 'expired';
-    return this.#refresher.invalidated ? 'invalidated' : 'empty';
-  }
-
-  #servedStale(entry: Entry): AccessToken {
-    emit(this.#config, { type: 'token.served_stale', expiresAt: entry.expiresAt });
-    return entry.token;
-  }
-
-  /** The API answered 401 to `accessToken`: never adopt it again; renew once per cooldown. */
-  #rejectedByApi(accessToken: string): void {
-    this.#refresher.reject(accessToken);
-    // An API that keeps refusing must not cost a token request per call: one renewal per
-    // cooldown; in between, the caller gets the 401.
-    if (
-      this.#current?.token.accessToken === accessToken &&
-      this.#gate.takeRenewalAfter401(this.#now())
-    ) {
-      void this.invalidate();
-    }
   }
 }

@@ -43,15 +43,15 @@ export interface TokenStore {
 
 /** Retry policy for token requests. Full-jitter exponential backoff. Defaults: {@link DEFAULTS}. */
 export interface RetryOptions {
-  /** Total attempts including the first; `1` disables retries. @defaultValue `DEFAULTS.maxAttempts` (3) */
+  /** Total attempts including the first; `1` disables retries. @defaultValue `DEFAULTS.maxAttempts` */
   maxAttempts?: number;
-  /** First backoff ceiling, ms. @defaultValue `DEFAULTS.baseDelayMs` (200) */
+  /** First backoff ceiling, ms. @defaultValue `DEFAULTS.baseDelayMs` */
   baseDelayMs?: number;
-  /** Largest backoff ceiling, ms. @defaultValue `DEFAULTS.maxDelayMs` (5 000) */
+  /** Largest backoff ceiling, ms. @defaultValue `DEFAULTS.maxDelayMs` */
   maxDelayMs?: number;
   /**
    * Largest wait a server may ask for (`Retry-After`, Twilio's `throttled_until`), ms;
-   * longer values are capped to this. @defaultValue `DEFAULTS.maxRetryAfterMs` (30 000)
+   * longer values are capped to this. @defaultValue `DEFAULTS.maxRetryAfterMs`
    */
   maxRetryAfterMs?: number;
 }
@@ -78,12 +78,12 @@ export interface RequestTokenOptions {
   clientAuthMethod?: ClientAuthMethod;
   /** @defaultValue `globalThis.fetch`, looked up per call */
   fetch?: typeof globalThis.fetch;
-  /** Per-attempt timeout, ms. @defaultValue `DEFAULTS.timeoutMs` (10 000) */
+  /** Per-attempt timeout, ms. @defaultValue `DEFAULTS.timeoutMs` */
   timeoutMs?: number;
   retry?: RetryOptions;
   /** Cancels the whole exchange, including backoff waits. */
   signal?: AbortSignal;
-  /** Clock, epoch ms. @defaultValue `Date.now` */
+  /** Clock, epoch ms: token expiry. @defaultValue `Date.now` */
   now?: () => number;
   /** Receives every {@link TokenEvent}; a throwing listener is ignored. */
   onEvent?: (event: TokenEvent) => void;
@@ -98,22 +98,29 @@ export interface TokenManagerOptions extends Omit<RequestTokenOptions, 'signal'>
    * manager's own memory
    */
   store?: TokenStore;
-  /** A token this close to expiry is treated as expired; clamped to half the token lifetime. @defaultValue `DEFAULTS.expiryBufferSeconds` (60) */
+  /** A token this close to expiry is treated as expired; clamped to half the token lifetime. @defaultValue `DEFAULTS.expiryBufferSeconds` */
   expiryBufferSeconds?: number;
-  /** A token this close to expiry is served while one background refresh runs; clamped to half the token lifetime. @defaultValue `DEFAULTS.refreshAheadSeconds` (300) */
+  /** A token this close to expiry is served while one background refresh runs; clamped to half the token lifetime. @defaultValue `DEFAULTS.refreshAheadSeconds` */
   refreshAheadSeconds?: number;
-  /** Hosts `fetch()` may send the bearer to; `*.example.com` matches subdomains. @defaultValue `DEFAULT_ALLOWED_HOSTS` (`["*.twilio.com"]`) */
+  /** Hosts `fetch()` may send the bearer to; `*.example.com` matches subdomains. @defaultValue `DEFAULT_ALLOWED_HOSTS` */
   allowedHosts?: readonly string[];
-  /** With a store that has `acquireLock`: how long to wait for another process to fill the store, ms. @defaultValue `DEFAULTS.lockWaitMs` (5 000) */
+  /** With a store that has `acquireLock`: how long to wait for another process to fill the store, ms. @defaultValue `DEFAULTS.lockWaitMs` */
   lockWaitMs?: number;
-  /** The longest one caller waits for a token, retries included, ms; then it gets a `timeout` error. @defaultValue `DEFAULTS.maxWaitMs` (10 000) */
+  /** The longest one caller waits for a token, retries included, ms; then it gets a `timeout` error. @defaultValue `DEFAULTS.maxWaitMs` */
   maxWaitMs?: number;
   /**
-   * After an exchange failed with a retryable error and no valid token is held, callers
-   * fail fast with that error for this long, ms; then one request probes again. `0`
-   * turns it off. @defaultValue `DEFAULTS.failFastMs` (5 000)
+   * After an exchange failed with no valid token held — the service unavailable, or the
+   * credentials refused (`invalid_client`) — callers fail fast with that error for this
+   * long, ms; then one request probes again. A `clientSecret` function that now returns
+   * another value than the refused one is tried at once. `0` turns it off.
+   * @defaultValue `DEFAULTS.failFastMs`
    */
   failFastMs?: number;
+  /**
+   * Monotonic clock, ms, for elapsed time: the fail-fast, cooldown and 401-renewal windows
+   * (token expiry uses `now`). @defaultValue `performance.now`, or `now` when only that is given
+   */
+  monotonicNow?: () => number;
 }
 
 /** Options of {@link TokenManager.getToken}. */

@@ -16,8 +16,8 @@ import type {
  * `config` is one of:
  * - the `TokenManager` options of `@twilio-oauth/core` (one manager, built now);
  * - `{ manager }`, a `TokenManager` you own and close;
- * - `(req) => options`, per-tenant credentials: one manager per credential key,
- *   reused across requests, at most 100 (least recently used are dropped).
+ * - `(req) => options`, per-tenant credentials: one manager per credential and secret,
+ *   reused across requests (see `TokenManagerPool`).
  *
  * Token failures reject with a {@link TwilioOAuthHttpError}: status 502 when the
  * credentials are rejected, 503 when the token service is unavailable, with a

@@ -34,10 +34,10 @@ export type TwilioOAuthSharedManagerOptions = SharedManagerOptions;
 /**
  * Computes the manager options for a request, e.g. per-tenant credentials picked
  * from a header or the authenticated user. Called at most once per request, and
- * only when the request uses `req.twilio`. Managers are shared per credential key
- * (token URL + client id [+ scope]) across requests, at most 100 of them (least
- * recently used are dropped). Return stable values (no new `fetch` or `store` per
- * call): options that differ for the same credential key replace its manager.
+ * only when the request uses `req.twilio`. Managers are shared per credential and
+ * secret across requests (`TokenManagerPool`: another secret never gets this one's
+ * manager). Return stable values (no new `fetch` or `store` per call): other settings
+ * with the same secret replace its manager.
  */
 export type TwilioOAuthOptionsFactory = OptionsFactory<Request>;
 

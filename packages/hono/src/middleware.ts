@@ -23,9 +23,9 @@ import type {
  * - `TokenManagerOptions` (`clientId`, `clientSecret`, `tokenUrl`, `allowedHosts`, …):
  *   one manager, created and validated now, behind one handle shared by every request;
  * - `(c) => TokenManagerOptions`: options per request, e.g. from Workers bindings in
- *   `c.env`; called lazily, managers shared per credential key (token URL + client id
- *   [+ scope], never the secret) in a bounded pool of this middleware, so an isolate
- *   reuses one token across requests;
+ *   `c.env`; called lazily, managers shared per credential and secret in a bounded pool
+ *   of this middleware (see `TokenManagerPool`), so an isolate reuses one token across
+ *   requests;
  * - `{ manager }`: a `TokenManager` you own (and close).
  *
  * Token failures reject with `HTTPException` 502 (credentials rejected, invalid

@@ -58,11 +58,10 @@ export type TwilioOAuthSharedManagerOptions = SharedManagerOptions;
 /**
  * Computes the manager options for a request, typically from Workers bindings in
  * `c.env`. Called at most once per request, and only when the request uses
- * `c.var.twilio`. Managers are shared per credential key (token URL + client id
- * [+ scope]) across the requests of this middleware, in a pool of at most
- * 100 (least recently used dropped first). A changed secret or setting for the
- * same key replaces the shared manager; so does a new `store` object, so return
- * the same store each time. Each middleware has its own pool: two apps never
+ * `c.var.twilio`. Managers are shared per credential and secret across the requests
+ * of this middleware (`TokenManagerPool`: another secret never gets this one's
+ * manager). A changed setting with the same secret replaces the shared manager; so
+ * does a new `store` object, so return the same store each time. Each middleware has its own pool: two apps never
  * replace each other's managers. Functions (`fetch`, `now`, `onEvent`) are taken from
  * the call that created the manager.
  *

@@ -158,6 +158,7 @@ describe('bearer authentication', () => {
       tokenRequests: 1,
       tokensIssued: 1,
       apiRequests: 2,
+      organizationsRequests: 0,
     });
   });
 });
@@ -395,7 +396,13 @@ describe('routing', () => {
   });
 
   it('answers 404 JSON for unknown paths outside the API', async () => {
-    for (const path of ['/', '/v1/token', '/v2/token/extra', '/favicon.ico']) {
+    for (const path of [
+      '/',
+      '/v1/token/extra',
+      '/v2/token/extra',
+      '/favicon.ico',
+      '/Organizations',
+    ]) {
       const res = await fetch(`${server.url}${path}`);
       await expectTwilioError(res, 404, 20404);
     }

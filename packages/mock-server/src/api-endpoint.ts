@@ -1,18 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ServerContext } from './context.js';
-import { applyFault, type FaultBodies, padJson } from './fault-response.js';
-import {
-  mediaType,
-  readBody,
-  requestPath,
-  requestQuery,
-  sendJson,
-  sendTwilioError,
-  twilioError,
-} from './http.js';
-import type { TokenClaims } from './jwt.js';
+import { mediaType, requestPath, requestQuery, sendJson, sendTwilioError } from './http.js';
 import { MAX_BODY_CHARS } from './messages.js';
 import { ACCOUNT_SID_PATTERN } from './options.js';
+import { bearerChallenge, passGate } from './rest-gate.js';
 
 /** Every path under this prefix belongs to the REST API (and to the `api` fault). */
 export const API_PREFIX = '/2010-04-01/';
@@ -24,54 +15,6 @@ const PAGE_TOKEN_PATTERN = /^PA((?:SM|MM)[0-9a-fA-F]{32})$/;
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
 const INVALID_PARAMETER = 20422;
-
-type BearerCheck =
-  | { readonly ok: true; readonly claims: TokenClaims }
-  | { readonly ok: false; readonly presented: boolean; readonly message: string };
-
-function checkBearer(ctx: ServerContext, req: IncomingMessage): BearerCheck {
-  const [scheme = '', token = ''] = (req.headers.authorization ?? '').trim().split(/\s+/, 2);
-  if (scheme.toLowerCase() !== 'bearer' || token === '') {
-    return {
-      ok: false,
-      presented: false,
-      message: 'Authentication required: send a bearer token.',
-    };
-  }
-  const result = ctx.signer.verify(token, ctx.now());
-  if (result.ok) return result;
-  const message =
-    result.reason === 'expired' ? 'The access token has expired.' : 'The access token is invalid.';
-  return { ok: false, presented: true, message };
-}
-
-function rejectUnauthenticated(res: ServerResponse, check: BearerCheck & { ok: false }): void {
-  // RFC 6750 §3.1: no error code when the request carried no token at all.
-  const challenge = check.presented
-    ? `Bearer realm="Twilio API", error="invalid_token", error_description="${check.message}"`
-    : 'Bearer realm="Twilio API"';
-  sendTwilioError(res, 401, 20003, check.message, { 'WWW-Authenticate': challenge });
-}
-
-const TWILIO_CODES: Record<number, number> = { 401: 20003, 429: 20429 };
-
-const apiFaultBodies = (now: number): FaultBodies => ({
-  headers: {},
-  now,
-  malformed: () => '{"first_page_uri":"/2010-04-01/Accounts/","end":0,"previous_page_uri":nu',
-  oversized: () =>
-    padJson({ messages: [], page: 0, page_size: DEFAULT_PAGE_SIZE, start: 0, end: 0 }),
-  clientError: (status) => ({
-    body: JSON.stringify(
-      twilioError(
-        status,
-        TWILIO_CODES[status] ?? 20000 + status,
-        `Injected fault: HTTP ${status}.`,
-      ),
-    ),
-    contentType: 'application/json; charset=utf-8',
-  }),
-});
 
 /** Parses a non-negative integer query parameter; `undefined` when it is not one. */
 function integerParam(query: URLSearchParams, name: string, fallback: number): number | undefined {
@@ -190,27 +133,18 @@ export async function handleApi(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const read = await readBody(req);
-  const auth = checkBearer(ctx, req);
-  ctx.stats.apiRequest(auth.ok ? auth.claims.sub : undefined);
-  if (!read.ok) {
-    if (read.reason === 'too_large') {
-      sendTwilioError(res, 413, 20413, 'The request body is too large.', { Connection: 'close' });
-    }
-    return;
-  }
-  const fault = ctx.faults.take('api');
-  if (
-    fault &&
-    (await applyFault(fault, req, res, apiFaultBodies(ctx.now()), ctx.sleep)) === 'answered'
-  ) {
-    return;
-  }
-  if (!auth.ok) {
-    ctx.stats.apiRejected();
-    rejectUnauthenticated(res, auth);
-    return;
-  }
+  const passed = await passGate(ctx, req, res, {
+    count: (clientId) => ctx.stats.apiRequest(clientId),
+    tooLarge: () =>
+      sendTwilioError(res, 413, 20413, 'The request body is too large.', { Connection: 'close' }),
+    unauthenticated: (check) => {
+      ctx.stats.apiRejected();
+      sendTwilioError(res, 401, 20003, check.message, {
+        'WWW-Authenticate': bearerChallenge(check),
+      });
+    },
+  });
+  if (!passed) return;
   const match = MESSAGES_PATH.exec(requestPath(req));
   const accountSid = match?.[1];
   if (accountSid === undefined || !ACCOUNT_SID_PATTERN.test(accountSid)) {
@@ -222,6 +156,6 @@ export async function handleApi(
     if (req.method === 'GET') fetchMessage(res, ctx, accountSid, sid);
     else sendTwilioError(res, 405, 20004, 'Method not allowed.', { Allow: 'GET' });
   } else if (req.method === 'GET') listMessages(ctx, req, res, accountSid);
-  else if (req.method === 'POST') createMessage(ctx, req, res, accountSid, read.body);
+  else if (req.method === 'POST') createMessage(ctx, req, res, accountSid, passed.body);
   else sendTwilioError(res, 405, 20004, 'Method not allowed.', { Allow: 'GET, POST' });
 }

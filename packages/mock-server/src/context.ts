@@ -1,6 +1,7 @@
 import type { FaultState } from './faults.js';
 import type { TokenSigner } from './jwt.js';
 import type { MessageStore } from './messages.js';
+import type { OrganizationStore } from './organizations/store.js';
 import type { StatsCounter } from './stats.js';
 import type { TokenErrorFormat } from './types.js';
 
@@ -14,6 +15,12 @@ export interface ServerContext {
   readonly stats: StatsCounter;
   readonly faults: FaultState;
   readonly messages: MessageStore;
+  /** Users, accounts and role assignments of the Organizations API. */
+  readonly organizations: OrganizationStore;
+  /** The organization of each organization app, by client id. */
+  readonly organizationOf: ReadonlyMap<string, string>;
+  /** The server's base URL (absolute page URLs are built on it). */
+  readonly url: string;
   /** The server clock, epoch milliseconds. */
   now(): number;
   /** Waits `ms`; resolves `false` instead when the server closes first. */

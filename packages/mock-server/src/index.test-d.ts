@@ -4,6 +4,7 @@ import {
   type Faults,
   type MockClient,
   type MockClientOptions,
+  type MockOrgAccount,
   type MockServer,
   type MockServerOptions,
   type MockStats,
@@ -50,6 +51,14 @@ describe('public types', () => {
       readonly tokenRequests: number;
       readonly tokensIssued: number;
       readonly apiRequests: number;
+      readonly organizationsRequests: number;
     }>();
+  });
+
+  it('a client may be an organization app', () => {
+    expectTypeOf<MockClient['organizationSid']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<
+      ReturnType<MockServer['addOrganizationAccount']>
+    >().toEqualTypeOf<MockOrgAccount>();
   });
 });

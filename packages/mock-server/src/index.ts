@@ -1,6 +1,6 @@
 /**
- * A local emulator of Twilio's OAuth Token API and Messages API, with fault injection, for
- * offline tests. Start it with {@link startMockServer}; see the README for the CLI.
+ * A local emulator of Twilio's OAuth Token API, Messages API and Organizations API, with fault
+ * injection, for offline tests. Start it with {@link startMockServer}; see the README for the CLI.
  *
  * @packageDocumentation
  */
@@ -12,6 +12,7 @@ export type {
   MockClientOptions,
   MockClientStats,
   MockMessage,
+  MockOrgAccount,
   MockServer,
   MockServerOptions,
   MockStats,

@@ -18,6 +18,9 @@ export const MAX_TOKEN_TTL_SECONDS = 2_592_000;
 /** What the REST API accepts as an account SID. */
 export const ACCOUNT_SID_PATTERN = /^AC[0-9a-fA-F]{32}$/;
 
+/** An organization SID, as `MockClient.organizationSid` takes it. */
+export const ORGANIZATION_SID_PATTERN = /^OR[0-9a-fA-F]{32}$/;
+
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 
 /** A random `AC` + 32 hex account SID. */
@@ -48,7 +51,7 @@ function resolveClients(clients: unknown): [MockClient, ...MockClient[]] {
     if (typeof client !== 'object' || client === null) {
       return fail(where, 'must be an object { clientId, clientSecret }');
     }
-    const { clientId, clientSecret } = client as Record<string, unknown>;
+    const { clientId, clientSecret, organizationSid } = client as Record<string, unknown>;
     if (typeof clientId !== 'string' || clientId.length === 0) {
       return fail(`${where}.clientId`, 'must be a non-empty string');
     }
@@ -58,7 +61,11 @@ function resolveClients(clients: unknown): [MockClient, ...MockClient[]] {
     }
     if (seen.has(clientId)) return fail(`${where}.clientId`, 'is a duplicate');
     seen.add(clientId);
-    return Object.freeze({ clientId, clientSecret });
+    if (organizationSid === undefined) return Object.freeze({ clientId, clientSecret });
+    if (typeof organizationSid !== 'string' || !ORGANIZATION_SID_PATTERN.test(organizationSid)) {
+      return fail(`${where}.organizationSid`, 'must be "OR" followed by 32 hex digits');
+    }
+    return Object.freeze({ clientId, clientSecret, organizationSid });
   };
   return [
     resolveClient(first, 0),

@@ -42,6 +42,10 @@ describe('startMockServer', () => {
     });
     expect(res.status).toBe(200);
     expect(() => server.clientOptions(null as unknown as MockClient)).toThrow(/"client"/);
+    // A variable that happens to be undefined must not fall back to the first client.
+    expect(() => server.clientOptions(undefined)).toThrow(/"client"/);
+    expect(server.clientOptions('OQalice')).toEqual(options);
+    expect(() => server.clientOptions('OQnobody')).toThrow(/no client "OQnobody"/);
     await using v6 = await startMockServer({ host: '::1' });
     expect(v6.clientOptions().allowedHosts).toEqual(['[::1]']);
   });
@@ -101,8 +105,15 @@ describe('startMockServer', () => {
       tokensIssued: 0,
       apiRequests: 0,
       rejectedApiRequests: 0,
+      organizationsRequests: 0,
+      rejectedOrganizationsRequests: 0,
       byClient: {
-        [firstClient(server).clientId]: { tokenRequests: 0, tokensIssued: 0, apiRequests: 0 },
+        [firstClient(server).clientId]: {
+          tokenRequests: 0,
+          tokensIssued: 0,
+          apiRequests: 0,
+          organizationsRequests: 0,
+        },
       },
     });
     expect(server.faults()).toEqual({});

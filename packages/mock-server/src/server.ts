@@ -7,9 +7,11 @@ import { FaultState } from './faults.js';
 import { requestPath, sendJson, twilioError } from './http.js';
 import { TokenSigner } from './jwt.js';
 import { MessageStore } from './messages.js';
-import { resolveOptions } from './options.js';
+import { ORGANIZATION_SID_PATTERN, resolveOptions } from './options.js';
+import { handleOrganizations, ORGANIZATIONS_PREFIX } from './organizations/endpoint.js';
+import { OrganizationStore } from './organizations/store.js';
 import { StatsCounter } from './stats.js';
-import { handleToken, TOKEN_PATH } from './token-endpoint.js';
+import { handleToken, TOKEN_PATH, TOKEN_PATHS } from './token-endpoint.js';
 import type { MockClient, MockClientOptions, MockServer, MockServerOptions } from './types.js';
 
 // Wildcard binds are reachable on loopback; the URL must name an address a client can dial.
@@ -19,12 +21,36 @@ const urlHost = (host: string, family: string): string => {
   return family === 'IPv6' || host.includes(':') ? `[${host.replace(/^\[|\]$/g, '')}]` : host;
 };
 
-function clientOptions(client: MockClient, tokenUrl: string, url: string): MockClientOptions {
+function clientOptions(
+  given: MockClient | string,
+  clients: readonly MockClient[],
+  tokenUrl: string,
+  url: string,
+): MockClientOptions {
+  const client = typeof given === 'string' ? clients.find((c) => c.clientId === given) : given;
+  if (typeof given === 'string' && client === undefined) {
+    // Client ids are public (they appear in every token request); only secrets are never shown.
+    throw new TypeError(`Invalid argument "client": no client "${given}" on this server`);
+  }
   if (typeof client !== 'object' || client === null) {
-    throw new TypeError('Invalid argument "client": must be { clientId, clientSecret }');
+    throw new TypeError(
+      'Invalid argument "client": must be a client id or { clientId, clientSecret } (leave it out for clients[0])',
+    );
   }
   const { clientId, clientSecret } = client;
   return { clientId, clientSecret, tokenUrl, allowedHosts: [new URL(url).hostname] };
+}
+
+function addAccount(store: OrganizationStore, organizationSid: string, friendlyName: string) {
+  if (typeof organizationSid !== 'string' || !ORGANIZATION_SID_PATTERN.test(organizationSid)) {
+    throw new TypeError(
+      'Invalid argument "organizationSid": must be "OR" followed by 32 hex digits',
+    );
+  }
+  if (typeof friendlyName !== 'string' || friendlyName.length === 0 || friendlyName.length > 255) {
+    throw new TypeError('Invalid argument "friendlyName": must be 1 to 255 characters');
+  }
+  return { ...store.addAccount(organizationSid, friendlyName) };
 }
 
 /**
@@ -62,6 +88,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const stats = new StatsCounter(resolved.clients.map((client) => client.clientId));
   const faults = new FaultState();
   const messages = new MessageStore();
+  const organizations = new OrganizationStore(resolved.accountSid, () => now());
 
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
@@ -83,6 +110,13 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     stats,
     faults,
     messages,
+    organizations,
+    organizationOf: new Map(
+      resolved.clients.flatMap((client) =>
+        client.organizationSid === undefined ? [] : [[client.clientId, client.organizationSid]],
+      ),
+    ),
+    url,
     now: () => now(),
     sleep: (ms) =>
       new Promise<boolean>((resolve) => {
@@ -117,7 +151,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     port: address.port,
     accountSid: resolved.accountSid,
     clients: resolved.clients,
-    clientOptions: (client = resolved.clients[0]) => clientOptions(client, tokenUrl, url),
+    // Only a missing argument means the first client: an `undefined` passed is refused.
+    clientOptions: (...client: [] | [MockClient | string]) =>
+      clientOptions(
+        client.length === 0 ? resolved.clients[0] : client[0],
+        resolved.clients,
+        tokenUrl,
+        url,
+      ),
     stats: () => stats.snapshot(),
     setFaults: (next) => faults.set(next),
     faults: () => faults.current(),
@@ -125,6 +166,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       stats.reset();
       faults.clear();
       messages.clear();
+      organizations.clear();
     },
     revokeTokens: () => ctx.signer.rotate(),
     setClock: (clock) => {
@@ -134,14 +176,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       now = clock;
     },
     messages: (accountSid = resolved.accountSid) => messages.list(accountSid),
+    addOrganizationAccount: (organizationSid, friendlyName = 'Mock account') =>
+      addAccount(organizations, organizationSid, friendlyName),
     close,
     [Symbol.asyncDispose]: close,
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = requestPath(req);
-    if (path === TOKEN_PATH) await handleToken(ctx, req, res);
+    if (TOKEN_PATHS.has(path)) await handleToken(ctx, req, res);
     else if (path.startsWith(API_PREFIX)) await handleApi(ctx, req, res);
+    else if (path.startsWith(ORGANIZATIONS_PREFIX)) await handleOrganizations(ctx, req, res);
     else if (path.startsWith(ADMIN_PREFIX)) await handleAdmin(mock, req, res);
     else sendJson(res, 404, twilioError(404, 20404, 'The requested resource was not found.'));
   };

@@ -4,6 +4,7 @@ interface ClientCounters {
   tokenRequests: number;
   tokensIssued: number;
   apiRequests: number;
+  organizationsRequests: number;
 }
 
 /**
@@ -15,32 +16,46 @@ export class StatsCounter {
   #tokensIssued = 0;
   #apiRequests = 0;
   #rejectedApiRequests = 0;
+  #organizationsRequests = 0;
+  #rejectedOrganizationsRequests = 0;
   readonly #byClient = new Map<string, ClientCounters>();
 
   constructor(private readonly clientIds: readonly string[]) {
     this.reset();
   }
 
+  /** Adds one to a configured client's counter (unknown or absent ids count nowhere). */
+  #bump(clientId: string | undefined, counter: keyof ClientCounters): void {
+    const client = clientId === undefined ? undefined : this.#byClient.get(clientId);
+    if (client) client[counter] += 1;
+  }
+
   tokenRequest(clientId: string | undefined): void {
     this.#tokenRequests += 1;
-    const client = clientId === undefined ? undefined : this.#byClient.get(clientId);
-    if (client) client.tokenRequests += 1;
+    this.#bump(clientId, 'tokenRequests');
   }
 
   tokenIssued(clientId: string): void {
     this.#tokensIssued += 1;
-    const client = this.#byClient.get(clientId);
-    if (client) client.tokensIssued += 1;
+    this.#bump(clientId, 'tokensIssued');
   }
 
   apiRequest(clientId: string | undefined): void {
     this.#apiRequests += 1;
-    const client = clientId === undefined ? undefined : this.#byClient.get(clientId);
-    if (client) client.apiRequests += 1;
+    this.#bump(clientId, 'apiRequests');
   }
 
   apiRejected(): void {
     this.#rejectedApiRequests += 1;
+  }
+
+  organizationsRequest(clientId: string | undefined): void {
+    this.#organizationsRequests += 1;
+    this.#bump(clientId, 'organizationsRequests');
+  }
+
+  organizationsRejected(): void {
+    this.#rejectedOrganizationsRequests += 1;
   }
 
   snapshot(): MockStats {
@@ -51,6 +66,8 @@ export class StatsCounter {
       tokensIssued: this.#tokensIssued,
       apiRequests: this.#apiRequests,
       rejectedApiRequests: this.#rejectedApiRequests,
+      organizationsRequests: this.#organizationsRequests,
+      rejectedOrganizationsRequests: this.#rejectedOrganizationsRequests,
       byClient,
     };
   }
@@ -60,8 +77,15 @@ export class StatsCounter {
     this.#tokensIssued = 0;
     this.#apiRequests = 0;
     this.#rejectedApiRequests = 0;
+    this.#organizationsRequests = 0;
+    this.#rejectedOrganizationsRequests = 0;
     for (const clientId of this.clientIds) {
-      this.#byClient.set(clientId, { tokenRequests: 0, tokensIssued: 0, apiRequests: 0 });
+      this.#byClient.set(clientId, {
+        tokenRequests: 0,
+        tokensIssued: 0,
+        apiRequests: 0,
+        organizationsRequests: 0,
+      });
     }
   }
 }

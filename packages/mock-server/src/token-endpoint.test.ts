@@ -332,9 +332,11 @@ describe('token stats', () => {
       tokensIssued: 1,
       apiRequests: 0,
       rejectedApiRequests: 0,
+      organizationsRequests: 0,
+      rejectedOrganizationsRequests: 0,
       byClient: {
-        OQalice: { tokenRequests: 2, tokensIssued: 1, apiRequests: 0 },
-        'bob:ops': { tokenRequests: 1, tokensIssued: 0, apiRequests: 0 },
+        OQalice: { tokenRequests: 2, tokensIssued: 1, apiRequests: 0, organizationsRequests: 0 },
+        'bob:ops': { tokenRequests: 1, tokensIssued: 0, apiRequests: 0, organizationsRequests: 0 },
       },
     });
   });

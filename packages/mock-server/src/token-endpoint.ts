@@ -6,16 +6,17 @@ import {
   mediaType,
   NO_STORE,
   readBody,
+  requestPath,
   sendJson,
   sendOAuthError,
   sendTwilioError,
   twilioError,
 } from './http.js';
 import { TokenSigner } from './jwt.js';
+import { snakeCaseForm, V1_TOKEN_PATH } from './token-paths.js';
 import type { Fault } from './types.js';
 
-/** Path of the Token API. */
-export const TOKEN_PATH = '/v2/token';
+export { TOKEN_PATH, TOKEN_PATHS } from './token-paths.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="twilio-oauth-mock"' };
@@ -117,11 +118,12 @@ function parseBasic(credentials: string): { id: string; secret: string } | undef
 }
 
 /** Reads the grant and the client credentials (client_secret_post or client_secret_basic). */
-function parseTokenRequest(req: IncomingMessage, body: Buffer): ParsedTokenRequest {
+function parseTokenRequest(req: IncomingMessage, body: Buffer, v1: boolean): ParsedTokenRequest {
   if (mediaType(req) !== FORM) {
     return refuse('malformed', `The request body must be ${FORM}.`);
   }
-  const params = new URLSearchParams(body.toString('utf8'));
+  const form = new URLSearchParams(body.toString('utf8'));
+  const params = v1 ? snakeCaseForm(form) : form;
   for (const key of new Set(params.keys())) {
     // RFC 6749 §3.2: parameters must not be repeated.
     if (params.getAll(key).length > 1)
@@ -251,7 +253,10 @@ function sendOther(
   }
 }
 
-/** `POST /v2/token`: the client-credentials grant of Twilio's Token API. */
+/**
+ * `POST /v2/token` (and `/v1/token`, answering `201`): the client-credentials grant of Twilio's
+ * Token API.
+ */
 export async function handleToken(
   ctx: ServerContext,
   req: IncomingMessage,
@@ -269,7 +274,8 @@ export async function handleToken(
     }
     return;
   }
-  const parsed = parseTokenRequest(req, read.body);
+  const v1 = requestPath(req) === V1_TOKEN_PATH;
+  const parsed = parseTokenRequest(req, read.body, v1);
   const clientId = parsed.clientId;
   ctx.stats.tokenRequest(
     clientId !== undefined && ctx.clients.has(clientId) ? clientId : undefined,
@@ -293,5 +299,5 @@ export async function handleToken(
   }
   const token = ctx.signer.sign(parsed.clientId, ctx.tokenTtlSeconds, ctx.now());
   ctx.stats.tokenIssued(parsed.clientId);
-  sendJson(res, 200, successBody(token, ctx.tokenTtlSeconds, fault), NO_STORE);
+  sendJson(res, v1 ? 201 : 200, successBody(token, ctx.tokenTtlSeconds, fault), NO_STORE);
 }

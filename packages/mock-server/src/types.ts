@@ -9,6 +9,12 @@ export interface MockClient {
   readonly clientId: string;
   /** The OAuth `client_secret`. Never logged or returned by the server. */
   readonly clientSecret: string;
+  /**
+   * Makes this client an organization OAuth app of this organization (`OR` + 32 hex): its tokens
+   * are accepted on `/Organizations/{organizationSid}/…` and refused on any other organization's
+   * paths. Absent: an account app, whose tokens every Organizations path refuses (403).
+   */
+  readonly organizationSid?: string;
 }
 
 /**
@@ -124,8 +130,9 @@ export interface Fault {
 }
 
 /**
- * The faults in force, per endpoint: `token` (`POST /v2/token`) and `api` (the REST API under
- * `/2010-04-01/`). Passing `{}` to `setFaults` clears both.
+ * The faults in force, per endpoint: `token` (`POST /v2/token` and `/v1/token`) and `api` (the
+ * REST APIs: Messages under `/2010-04-01/`, Organizations under `/Organizations/`). Passing `{}`
+ * to `setFaults` clears both.
  */
 export interface Faults {
   /** Fault for the Token API. */
@@ -140,8 +147,10 @@ export interface MockClientStats {
   readonly tokenRequests: number;
   /** Tokens issued to this client. */
   readonly tokensIssued: number;
-  /** REST API requests carrying a valid token of this client. */
+  /** Messages API requests (`/2010-04-01/`) carrying a valid token of this client. */
   readonly apiRequests: number;
+  /** Organizations API requests carrying a valid token of this client (refused ones included). */
+  readonly organizationsRequests: number;
 }
 
 /**
@@ -155,10 +164,17 @@ export interface MockStats {
   readonly tokenRequests: number;
   /** Successful token responses. */
   readonly tokensIssued: number;
-  /** Every request to the REST API, including rejected and faulted ones. */
+  /** Every request to the Messages API (`/2010-04-01/`), including rejected and faulted ones. */
   readonly apiRequests: number;
-  /** REST API requests answered 401 because the bearer token was missing or not valid. */
+  /** Messages API requests answered 401 because the bearer token was missing or not valid. */
   readonly rejectedApiRequests: number;
+  /** Every request under `/Organizations/`, including refused and faulted ones. */
+  readonly organizationsRequests: number;
+  /**
+   * Organizations API requests refused before reaching the resource: 401 (no valid token) or 403
+   * (an account app's token, or another organization's).
+   */
+  readonly rejectedOrganizationsRequests: number;
   /** Counters per configured client id (every configured client is listed, even at zero). */
   readonly byClient: Readonly<Record<string, MockClientStats>>;
 }
@@ -187,6 +203,17 @@ export interface MockMessage {
   readonly subresource_uris: { readonly media: string };
 }
 
+/** An account of an organization, as the Organizations API answers it (`PublicApiAccountResponse`). */
+export interface MockOrgAccount {
+  readonly account_sid: string;
+  readonly friendly_name: string;
+  readonly status: 'active' | 'suspended' | 'pending_closure' | 'closed';
+  /** The owner: a user SID (`US` + 32 hex). */
+  readonly owner_sid: string;
+  /** ISO 8601. */
+  readonly date_created: string;
+}
+
 /**
  * A running mock server, returned by {@link startMockServer}.
  *
@@ -199,9 +226,12 @@ export interface MockMessage {
 export interface MockServer extends AsyncDisposable {
   /** Base URL, e.g. `http://127.0.0.1:54321` (no trailing slash). */
   readonly url: string;
-  /** Token API URL: `${url}/v2/token`. */
+  /** Token API URL: `${url}/v2/token` (`${url}/v1/token` answers too, with `201`). */
   readonly tokenUrl: string;
-  /** REST API base URL (same as `url`); append `/2010-04-01/Accounts/{AccountSid}/Messages.json`. */
+  /**
+   * REST API base URL (same as `url`), onto which every `*.twilio.com` host maps: append
+   * `/2010-04-01/Accounts/{AccountSid}/Messages.json` or `/Organizations/{OrganizationSid}/…`.
+   */
   readonly apiBaseUrl: string;
   /** The port the server listens on. */
   readonly port: number;
@@ -211,14 +241,18 @@ export interface MockServer extends AsyncDisposable {
   readonly clients: readonly [MockClient, ...MockClient[]];
   /**
    * The options an OAuth client (a `TokenManager`, an adapter) needs to use this server:
-   * `{ clientId, clientSecret, tokenUrl, allowedHosts }`, for `client` (default `clients[0]`; any
-   * pair may be given, e.g. a wrong secret). REST API URLs start with {@link apiBaseUrl}.
+   * `{ clientId, clientSecret, tokenUrl, allowedHosts }`. With no argument, for `clients[0]`;
+   * with a client id, for that client of the server; with a `{ clientId, clientSecret }` pair,
+   * for that pair as given (a wrong secret, say). REST API URLs start with {@link apiBaseUrl}.
    *
+   * @throws {TypeError} for an argument that is given but `undefined`, `null` or an id the
+   *   server does not know (a test must not pass by falling back to another client).
    * @example
    * const manager = new TokenManager(server.clientOptions());
    * await manager.fetch(`${server.apiBaseUrl}/2010-04-01/Accounts/${server.accountSid}/Messages.json`);
+   * const org = new TokenManager(server.clientOptions(orgClient.clientId));
    */
-  clientOptions(client?: MockClient): MockClientOptions;
+  clientOptions(client?: MockClient | string): MockClientOptions;
   /** A snapshot of the counters. */
   stats(): MockStats;
   /**
@@ -229,14 +263,29 @@ export interface MockServer extends AsyncDisposable {
   setFaults(faults: Faults): void;
   /** The faults still in force (with `times` counting down). */
   faults(): Faults;
-  /** Clears counters, faults and stored messages. Issued tokens stay valid. */
+  /**
+   * Clears counters, faults, stored messages and the Organizations API's users, role assignments
+   * and added accounts. Issued tokens stay valid.
+   */
   reset(): void;
-  /** Makes every token issued so far invalid: the REST API answers 401 to them. */
+  /** Makes every token issued so far invalid: the REST APIs answer 401 to them. */
   revokeTokens(): void;
   /** Replaces the server clock (epoch milliseconds), e.g. to move past a token's expiry. */
   setClock(now: () => number): void;
   /** Messages stored for an account (default {@link accountSid}), newest first. */
   messages(accountSid?: string): readonly MockMessage[];
+  /**
+   * Adds an account (a new `AC` + 32 hex SID) to an organization, after the mock's own
+   * {@link accountSid} that every organization has; `reset()` removes it. Handy to see the
+   * Accounts list page.
+   *
+   * @param friendlyName - 1 to 255 characters. Default `'Mock account'`.
+   * @returns the account as `GET …/Accounts/{AccountSid}` answers it.
+   * @throws {TypeError} when `organizationSid` is not `OR` + 32 hex or the name is out of range.
+   * @example
+   * const { account_sid } = server.addOrganizationAccount(organizationSid, 'Support');
+   */
+  addOrganizationAccount(organizationSid: string, friendlyName?: string): MockOrgAccount;
   /**
    * Stops listening and destroys every connection, including idle keep-alive sockets and hung or
    * delayed requests. Safe to call more than once.

@@ -24,10 +24,10 @@ export interface TwilioOAuthRequest {
 /**
  * Per-tenant credentials: `forRequest` computes the manager options of a request (e.g. from a
  * header or the authenticated user), called once per `twilio.forRequest(req)` handle, on its
- * first use. Managers are shared per credential key (token URL + client id [+ scope], never the
- * secret) in one pool of the module, at most 100 (least recently used dropped first), all closed
- * on application shutdown. Return stable values (no new `fetch` or `store` per call): a changed
- * secret or setting for the same key replaces its manager.
+ * first use. Managers are shared per credential and secret in one pool of the module
+ * (`TokenManagerPool`: another secret never gets this one's manager), all closed on application
+ * shutdown. Return stable values (no new `fetch` or `store` per call): a changed setting with the
+ * same secret replaces its manager.
  *
  * @example
  * ```ts

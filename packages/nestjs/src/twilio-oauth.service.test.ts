@@ -98,8 +98,9 @@ describe.each(platforms)('TwilioOAuthService on $name', (platform: Platform) => 
       });
       expect(res.text).not.toContain(wrongSecret);
     }
-    // OAuth errors are final: one request per call, no retry, and the API never saw a call.
-    expect(mock.stats()).toMatchObject({ tokenRequests: 3, apiRequests: 0 });
+    // OAuth errors are final: no retry, and the refusal holds for the fail-fast window, so
+    // three calls cost one token request; the API never saw a call.
+    expect(mock.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 0 });
   });
 
   it('an unavailable token service answers 503 after the (quick) retries', async () => {

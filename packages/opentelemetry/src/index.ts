@@ -5,5 +5,5 @@
  * @packageDocumentation
  */
 export { INSTRUMENTATION_SCOPE, SPAN_NAME } from './instruments';
-export type { TwilioOAuthTelemetryOptions } from './options';
+export { DEFAULT_MAX_CREDENTIALS, type TwilioOAuthTelemetryOptions } from './options';
 export { twilioOAuthTelemetry } from './telemetry';

@@ -31,6 +31,10 @@ describe('options', () => {
     [{ includeCredentialKey: 'yes' }, 'includeCredentialKey'],
     [{ attributes: ['tenant'] }, 'attributes'],
     [{ attributes: { tenant: { id: 1 } } }, 'attributes.tenant'],
+    [{ maxCredentials: 0 }, 'maxCredentials'],
+    [{ maxCredentials: 1.5 }, 'maxCredentials'],
+    [{ maxCredentials: Number.POSITIVE_INFINITY }, 'maxCredentials'],
+    [{ maxCredentials: '100' }, 'maxCredentials'],
   ])('%o is refused, naming %s', (options, option) => {
     expect(() => twilioOAuthTelemetry(options as never)).toThrow(InvalidOptionsError);
     expect(() => twilioOAuthTelemetry(options as never)).toThrow(`"${option}"`);

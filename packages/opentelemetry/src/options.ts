@@ -1,6 +1,13 @@
 import type { MeterProvider, TracerProvider } from '@opentelemetry/api';
 import { InvalidOptionsError, type TokenEvent } from '@twilio-oauth/core';
 
+/**
+ * Default `maxCredentials`: most credential keys a listener keeps state for (well under 1 KiB
+ * each), and, the largest of its listeners' values, whose held token a meter's time-to-expiry
+ * gauge follows.
+ */
+export const DEFAULT_MAX_CREDENTIALS = 1_000;
+
 /** Options of {@link twilioOAuthTelemetry}. Every field is optional. */
 export interface TwilioOAuthTelemetryOptions {
   /**
@@ -32,6 +39,15 @@ export interface TwilioOAuthTelemetryOptions {
    */
   attributes?: Readonly<Record<string, string | number | boolean>>;
   /**
+   * Most credential keys (token URL + client id + scope) the listener keeps state for. Past
+   * it the least recently used one is forgotten, and a credential is forgotten anyway once its
+   * token expired (on the events' clock, when the next event arrives: no timer), unless its
+   * exchange is in flight. A forgotten credential seen again starts over; with
+   * `includeCredentialKey` its lookup series then counts from 0 (a counter reset).
+   * @defaultValue {@link DEFAULT_MAX_CREDENTIALS}
+   */
+  maxCredentials?: number;
+  /**
    * Clock (epoch ms) against which `twilio_oauth.token.time_to_expiry` is
    * computed: pass the manager's `now` when you inject one.
    * @defaultValue `Date.now`
@@ -46,6 +62,7 @@ export interface TelemetryConfig {
   readonly onEvent: ((event: TokenEvent) => void) | undefined;
   readonly includeCredentialKey: boolean;
   readonly attributes: Readonly<Record<string, string | number | boolean>>;
+  readonly maxCredentials: number;
   readonly now: () => number;
 }
 
@@ -81,6 +98,14 @@ function attributes(value: unknown): Readonly<Record<string, string | number | b
   return Object.freeze(copy);
 }
 
+function maxCredentials(value: unknown): number {
+  if (value === undefined) return DEFAULT_MAX_CREDENTIALS;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new InvalidOptionsError('maxCredentials', 'must be an integer >= 1');
+  }
+  return value;
+}
+
 /** Validates the options without mutating them; messages name the option, never its value. */
 export function telemetryConfig(given: TwilioOAuthTelemetryOptions | undefined): TelemetryConfig {
   const options: TwilioOAuthTelemetryOptions = Object(given);
@@ -94,6 +119,7 @@ export function telemetryConfig(given: TwilioOAuthTelemetryOptions | undefined):
     onEvent: fn('onEvent', options.onEvent),
     includeCredentialKey: include === true,
     attributes: attributes(options.attributes),
+    maxCredentials: maxCredentials(options.maxCredentials),
     now: fn('now', options.now) ?? Date.now,
   };
 }

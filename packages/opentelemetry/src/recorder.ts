@@ -2,13 +2,13 @@ import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry
 import type { TokenEvent } from '@twilio-oauth/core';
 import { lookupSlot, SPAN_NAME } from './instruments';
 import type { TelemetryConfig } from './options';
-import type { Holder, Series, Tallies } from './tallies';
+import { type RecentEntry, RecentMap } from './recent';
+import type { Series, Tallies } from './tallies';
 
 /** What one listener knows about one credential key. */
-interface KeyState {
+interface KeyState extends RecentEntry {
+  readonly key: string;
   readonly series: Series;
-  /** The held token's expiry, shared with other listeners of the same series and key. */
-  readonly holder: Holder;
   /** Host of the token URL, for `server.address`; read from the key once. */
   readonly serverAddress: string | undefined;
   /** The exchange in progress: a manager runs at most one at a time. */
@@ -35,25 +35,41 @@ export class Recorder {
   readonly #config: TelemetryConfig;
   readonly #tallies: Tallies;
   readonly #tracer: Tracer;
-  readonly #keys = new Map<string, KeyState>();
+  /** The credentials it follows: the most recently used, until their tokens expire. */
+  readonly #keys: RecentMap<KeyState>;
 
   constructor(config: TelemetryConfig, tallies: Tallies, tracer: Tracer) {
     this.#config = config;
     this.#tallies = tallies;
     this.#tracer = tracer;
+    tallies.allow(config.maxCredentials);
+    this.#keys = new RecentMap<KeyState>({
+      max: config.maxCredentials,
+      // An exchange in flight is followed to its end, whatever the held token's expiry.
+      busy: (state) => state.span !== undefined,
+      onDrop: (state) => tallies.release(state.series, state.key),
+    });
+  }
+
+  /** Number of credential keys it keeps state for, for tests. */
+  get size(): number {
+    return this.#keys.size;
   }
 
   record(event: TokenEvent): void {
-    const state = this.#keys.get(event.key) ?? this.#add(event.key);
     const type = event.type;
     // The hot case (every cached call) reads as few fields as it can.
     if (type === 'cache.hit') {
+      const state = this.#keys.get(event.key) ?? this.#add(event.key);
       const source = event.source;
       count(state.series.lookups, lookupSlot(event.state, source));
       // A memory hit serves the token whose expiry token.issued (or a store hit) reported.
-      if (source === 'store') state.holder.expiresAt = event.expiresAt;
+      if (source === 'store') this.#held(state, event.expiresAt);
       return;
     }
+    // Before the lookup: the credential of this very event may be one that expired.
+    this.#keys.prune(event.time);
+    const state = this.#keys.get(event.key) ?? this.#add(event.key);
     const { attributes } = state.series;
     const m = this.#tallies.instruments;
     switch (type) {
@@ -79,7 +95,7 @@ export class Recorder {
         });
         return;
       case 'token.issued': {
-        state.holder.expiresAt = event.expiresAt;
+        this.#held(state, event.expiresAt);
         const outcome = { ...attributes, outcome: 'issued' };
         m.requests.add(1, outcome);
         m.duration.record(event.durationMs / 1000, outcome);
@@ -103,7 +119,7 @@ export class Recorder {
         return;
       }
       case 'token.served_stale':
-        state.holder.expiresAt = event.expiresAt;
+        this.#held(state, event.expiresAt);
         m.servedStale.add(1, attributes);
         return;
       case 'store.error':
@@ -113,16 +129,23 @@ export class Recorder {
     }
   }
 
+  /** The credential holds a token until `expiresAt`: the gauge shows it, and it is kept till then. */
+  #held(state: KeyState, expiresAt: number): void {
+    this.#keys.expires(state, expiresAt);
+    this.#tallies.held(state.series, state.key, expiresAt, this.#config.now);
+  }
+
   #add(key: string): KeyState {
-    const { attributes, includeCredentialKey, now } = this.#config;
-    const series = this.#tallies.series(
-      includeCredentialKey ? { ...attributes, 'twilio_oauth.credential_key': key } : attributes,
-    );
+    const { attributes, includeCredentialKey } = this.#config;
+    const series = includeCredentialKey
+      ? this.#tallies.series({ ...attributes, 'twilio_oauth.credential_key': key }, true)
+      : this.#tallies.series(attributes, false);
     const state: KeyState = {
+      key,
       series,
-      holder: this.#tallies.holder(series, key, now),
       serverAddress: serverAddressOf(key),
       span: undefined,
+      expiresAt: undefined,
     };
     this.#keys.set(key, state);
     return state;

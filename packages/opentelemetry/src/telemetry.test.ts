@@ -216,6 +216,45 @@ describe('per tenant', () => {
   });
 });
 
+describe('maxCredentials', () => {
+  it('past it, a tenant’s own series stay right while refused client ids come and go', async () => {
+    const telemetry = twilioOAuthTelemetry({
+      meterProvider: sdk.meterProvider,
+      tracerProvider: sdk.tracerProvider,
+      includeCredentialKey: true,
+      maxCredentials: 3,
+    });
+    const tenant = manager({ onEvent: telemetry }, 0);
+    await tenant.getToken();
+    for (let i = 0; i < 12; i++) {
+      const stranger = manager({ onEvent: telemetry, clientId: `OQ-unknown-${i}` });
+      await expect(stranger.getToken()).rejects.toMatchObject({ code: 'invalid_client' });
+      await tenant.getToken();
+    }
+    expect(server.stats().tokenRequests).toBe(13);
+    const ofTenant = async (name: string) =>
+      byAttributes(await sdk.points(name)).filter(
+        (point) => point.attributes['twilio_oauth.credential_key'] === tenant.key,
+      );
+    const key = { 'twilio_oauth.credential_key': tenant.key };
+    expect(await ofTenant('twilio_oauth.cache.lookups')).toEqual(
+      expect.arrayContaining([
+        { attributes: { ...key, result: 'miss', source: 'memory' }, value: 1 },
+        { attributes: { ...key, result: 'fresh', source: 'memory' }, value: 12 },
+      ]),
+    );
+    expect(await ofTenant('twilio_oauth.token.requests')).toEqual([
+      { attributes: { ...key, outcome: 'issued' }, value: 1 },
+    ]);
+    const [gauge] = await ofTenant('twilio_oauth.token.time_to_expiry');
+    expect(gauge?.value).toBeGreaterThan(TTL_S - 60);
+    const failed = byAttributes(await sdk.points('twilio_oauth.token.requests')).filter(
+      (point) => point.attributes.outcome === 'failed',
+    );
+    expect(failed).toHaveLength(12);
+  });
+});
+
 describe('global providers', () => {
   afterEach(() => {
     metrics.disable();

@@ -23,10 +23,10 @@ import { talliesOf } from './tallies';
  *
  * No attribute holds the secret, a token, or the client id (unless `includeCredentialKey`).
  * Create it once and share it between managers (tenants): it keeps a little state per
- * credential key. Providers not given are the global ones; the meter provider is read when
+ * credential key, for `maxCredentials` keys at most and until the key's token expired. Providers not given are the global ones; the meter provider is read when
  * the first event arrives, so the SDK may be registered after the listener is created.
  *
- * @throws {InvalidOptionsError} when an option has the wrong type (the message names it).
+ * @throws {InvalidOptionsError} when an option has the wrong type or is out of range (the message names it).
  * @example
  * const manager = new TokenManager({ clientId, clientSecret, onEvent: twilioOAuthTelemetry() });
  */

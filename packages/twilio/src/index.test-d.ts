@@ -4,6 +4,7 @@ import type twilio from 'twilio';
 import type { Twilio } from 'twilio';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
+  scimTypeOf,
   type TwilioClientOptions,
   type TwilioFetcher,
   twilioClient,
@@ -24,10 +25,16 @@ describe('public types', () => {
     expectTypeOf(twilioClient).parameter(0).toEqualTypeOf<TwilioFetcher>();
   });
 
-  it('requires accountSid, the rest is optional', () => {
+  it('every option is optional (accountSid only for account resources)', () => {
     expectTypeOf<{ accountSid: string }>().toExtend<TwilioClientOptions>();
-    expectTypeOf<{ apiBaseUrl: string }>().not.toExtend<TwilioClientOptions>();
+    expectTypeOf<{ apiBaseUrl: string }>().toExtend<TwilioClientOptions>();
+    expectTypeOf<{ accountSid: number }>().not.toExtend<TwilioClientOptions>();
     expectTypeOf<TwilioClientOptions['timeoutMs']>().toEqualTypeOf<number | undefined>();
+  });
+
+  it('reads a SCIM error type from anything an SDK call rejects with', () => {
+    expectTypeOf(scimTypeOf).parameter(0).toEqualTypeOf<unknown>();
+    expectTypeOf(scimTypeOf).returns.toEqualTypeOf<string | undefined>();
   });
 
   it("makes the adapters' client the SDK Twilio type, and fits their client option", () => {

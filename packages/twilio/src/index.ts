@@ -10,4 +10,5 @@ export { DEFAULT_TIMEOUT_MS } from './options';
 
 import './augment';
 
+export { scimTypeOf } from './error-body';
 export { twilioClient, twilioClientFactory } from './twilio-client';

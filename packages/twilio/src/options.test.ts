@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@twilio-oauth/core';
+import { InvalidOptionsError, TokenManager } from '@twilio-oauth/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIMEOUT_MS, resolveOptions } from './options';
 
@@ -44,9 +44,10 @@ describe('resolveOptions', () => {
     expect(problem({ accountSid }, null).option).toBe('manager');
   });
 
-  it('requires a well-formed accountSid, hinting at API key SIDs, never echoing it', () => {
+  it('takes no accountSid (an organization app), or a well-formed one, hinting at API key SIDs', () => {
     expect(problem(undefined).option).toBe('options');
-    expect(problem({}).option).toBe('accountSid');
+    expect(resolveOptions(manager, {}).accountSid).toBeUndefined();
+    expect(problem({ accountSid: '' }).option).toBe('accountSid');
     expect(problem({ accountSid: 'ACshort' }).option).toBe('accountSid');
     const sk = problem({ accountSid: `SK${'0'.repeat(32)}` });
     expect(sk.message).toContain('API key SID');
@@ -66,8 +67,38 @@ describe('resolveOptions', () => {
     [{ logLevel: 1 }, 'logLevel'],
     [{ timeoutMs: 0 }, 'timeoutMs'],
     [{ timeoutMs: Number.NaN }, 'timeoutMs'],
+    [{ timeoutMs: '5000' }, 'timeoutMs'],
   ])('refuses %o', (extra, option) => {
     expect(problem({ accountSid, ...extra }).option).toBe(option);
+  });
+
+  it('refuses a timeoutMs no timer can take (Node fires one above 2^31 - 1 ms at once)', () => {
+    expect(resolveOptions(manager, { accountSid, timeoutMs: 2 ** 31 - 1 }).timeoutMs).toBe(
+      2 ** 31 - 1,
+    );
+    const tooLong = problem({ accountSid, timeoutMs: 2 ** 31 });
+    expect(tooLong.option).toBe('timeoutMs');
+    expect(tooLong.message).toContain('2147483647');
+  });
+
+  it("accepts exactly the timeoutMs values the core's TokenManager accepts", () => {
+    const accepts = (check: () => unknown) => {
+      try {
+        check();
+        return true;
+      } catch (error) {
+        expect(error).toBeInstanceOf(InvalidOptionsError);
+        return false;
+      }
+    };
+    const values = [-1, 0, 0.5, 1, 1.5, 30_000, 2 ** 31 - 1, 2 ** 31, Infinity, Number.NaN];
+    for (const timeoutMs of values) {
+      const core = accepts(
+        () => new TokenManager({ clientId: 'id', clientSecret: 's', timeoutMs }),
+      );
+      const sdk = accepts(() => resolveOptions(manager, { accountSid, timeoutMs }));
+      expect({ timeoutMs, accepted: sdk }).toEqual({ timeoutMs, accepted: core });
+    }
   });
 
   it('names SDK options that do not apply, and unknown ones', () => {

@@ -1,4 +1,4 @@
-import { InvalidOptionsError } from '@twilio-oauth/core';
+import { InvalidOptionsError, MAX_TIMER_MS } from '@twilio-oauth/core';
 
 /** Per-request timeout of SDK calls when `timeoutMs` is not given, as the SDK's own default. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -10,12 +10,16 @@ export interface TwilioFetcher {
 }
 
 /**
- * Options of {@link twilioClient}. Only `accountSid` is required; the others are the SDK client
- * options that still apply when every request goes through the manager.
+ * Options of {@link twilioClient}: the account SID and the SDK client options that still apply
+ * when every request goes through the manager.
  */
 export interface TwilioClientOptions {
-  /** The account the SDK's resources belong to: `AC` followed by 32 hex digits. */
-  readonly accountSid: string;
+  /**
+   * The account the SDK's resources belong to: `AC` followed by 32 hex digits. Required for
+   * account resources (`client.messages`, …); an organization app that only calls
+   * `client.previewIam` (the Organizations API) may leave it out.
+   */
+  readonly accountSid?: string;
   /**
    * Sends every request the SDK makes to `https://*.twilio.com` to this base URL instead, path
    * and query kept — e.g. the mock server's `apiBaseUrl`. The manager's `allowedHosts` must name
@@ -31,7 +35,8 @@ export interface TwilioClientOptions {
   /** `'debug'` logs each request and response, without any credential (SDK's `logLevel`). */
   readonly logLevel?: string;
   /**
-   * Timeout of one SDK request, in milliseconds, token wait included.
+   * Timeout of one SDK request, in milliseconds, token wait included: from 1 to 2^31 − 1, the
+   * longest a timer takes (as the core's own `timeoutMs`).
    * @defaultValue {@link DEFAULT_TIMEOUT_MS}
    */
   readonly timeoutMs?: number;
@@ -39,7 +44,7 @@ export interface TwilioClientOptions {
 
 /** Options after validation, with defaults applied. */
 export interface ResolvedOptions {
-  readonly accountSid: string;
+  readonly accountSid: string | undefined;
   readonly apiBaseUrl: URL | undefined;
   readonly region: string | undefined;
   readonly edge: string | undefined;
@@ -103,7 +108,7 @@ export function resolveOptions(manager: unknown, options: unknown): ResolvedOpti
     fail('manager', 'must be a TokenManager (or any object with a fetch method)');
   }
   if (typeof options !== 'object' || options === null) {
-    return fail('options', 'must be an object with at least accountSid');
+    return fail('options', 'must be an object');
   }
   const o = options as Record<string, unknown>;
   for (const key of Object.keys(o)) {
@@ -112,7 +117,10 @@ export function resolveOptions(manager: unknown, options: unknown): ResolvedOpti
     if (!KNOWN.has(key)) fail(key, 'unknown option');
   }
   const { accountSid } = o;
-  if (typeof accountSid !== 'string' || !ACCOUNT_SID.test(accountSid)) {
+  if (
+    accountSid !== undefined &&
+    (typeof accountSid !== 'string' || !ACCOUNT_SID.test(accountSid))
+  ) {
     const hint =
       typeof accountSid === 'string' && accountSid.startsWith('SK')
         ? ' (this looks like an API key SID)'
@@ -120,7 +128,7 @@ export function resolveOptions(manager: unknown, options: unknown): ResolvedOpti
     fail('accountSid', `must be "AC" followed by 32 hex digits${hint}`);
   }
   return {
-    accountSid: accountSid as string,
+    accountSid: accountSid as string | undefined,
     apiBaseUrl: baseUrl(o.apiBaseUrl),
     region: optionalString(o.region, 'region', LOCATION),
     edge: optionalString(o.edge, 'edge', LOCATION),
@@ -151,10 +159,11 @@ function extensions(value: unknown): string[] {
   return [...value];
 }
 
+/** As the core checks its `timeoutMs`: a finite number of milliseconds from 1 to MAX_TIMER_MS. */
 function timeout(value: unknown): number {
   if (value === undefined) return DEFAULT_TIMEOUT_MS;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    return fail('timeoutMs', 'must be a positive number of milliseconds');
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1 || value > MAX_TIMER_MS) {
+    return fail('timeoutMs', `must be a finite number from 1 to ${MAX_TIMER_MS}`);
   }
   return value;
 }

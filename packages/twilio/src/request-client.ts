@@ -1,7 +1,9 @@
+import { InvalidOptionsError } from '@twilio-oauth/core';
 import twilio from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import type TwilioResponse from 'twilio/lib/http/response';
 import { appendParams, decodeBody, encodeBody } from './encode';
+import { readableErrorBody } from './error-body';
 import type { ResolvedOptions, TwilioFetcher } from './options';
 
 /** Headers the SDK sets that belong to the transport (or to the manager), never forwarded. */
@@ -28,8 +30,9 @@ export class ManagerRequestClient extends twilio.RequestClient {
 
   /**
    * Sends one SDK request. Token failures reject with the manager's own `TokenRequestError`,
-   * refused hosts with its `HostNotAllowedError`; HTTP answers of any status resolve, for the SDK
-   * to turn into its `RestException`.
+   * refused hosts with its `HostNotAllowedError`, an account resource on a client built without
+   * `accountSid` with `InvalidOptionsError` (nothing sent); HTTP answers of any status resolve,
+   * for the SDK to turn into its `RestException` (error bodies made readable by it first).
    */
   override async request<TData>(
     opts: RequestClient.RequestOptions<TData>,
@@ -37,6 +40,13 @@ export class ManagerRequestClient extends twilio.RequestClient {
     if (!opts.method) throw new Error('http method is required');
     if (!opts.uri) throw new Error('uri is required');
     const url = this.#target(opts.uri);
+    // Built without an account SID, the SDK names account resources `/Accounts//…`.
+    if (this.#config.accountSid === undefined && url.pathname.includes('/Accounts//')) {
+      throw new InvalidOptionsError(
+        'accountSid',
+        'is needed for account resources such as messages: pass it to twilioClient',
+      );
+    }
     appendParams(url.searchParams, opts.params);
     const headers = new Headers();
     for (const [name, value] of Object.entries(opts.headers ?? {})) {
@@ -61,9 +71,10 @@ export class ManagerRequestClient extends twilio.RequestClient {
     const text = await response.text();
     const responseHeaders = Object.fromEntries(response.headers);
     if (debug) logResponse(response.status, responseHeaders);
+    const decoded = decodeBody(text);
     return {
       statusCode: response.status,
-      body: decodeBody(text) as TData,
+      body: (response.status >= 400 ? readableErrorBody(decoded) : decoded) as TData,
       headers: responseHeaders,
     };
   }

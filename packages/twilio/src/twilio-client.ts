@@ -14,10 +14,12 @@ import { ManagerRequestClient } from './request-client';
  *
  * Errors: token failures reject with the manager's `TokenRequestError` as it was thrown, a
  * refused host with `HostNotAllowedError` (nothing sent); API errors stay the SDK's
- * `RestException` (`status`, `code`, `moreInfo`).
+ * `RestException` (`status`, `code`, `moreInfo`), with the Organizations API's SCIM errors made
+ * readable: `message` from their `detail`, `details.scimType` from their `scimType`.
  *
  * @param manager - a `TokenManager` (or any object with its `fetch`).
- * @param options - `accountSid` (required) and the SDK client options that still apply; see
+ * @param options - `accountSid` (needed for account resources; an organization app calling only
+ * `client.previewIam` leaves it out) and the SDK client options that still apply; see
  * {@link TwilioClientOptions}.
  * @returns the SDK's `Twilio` client.
  * @throws {InvalidOptionsError} when the manager or an option is missing or wrong (named).
@@ -26,6 +28,10 @@ import { ManagerRequestClient } from './request-client';
  * const manager = new TokenManager({ clientId, clientSecret });
  * const client = twilioClient(manager, { accountSid });
  * await client.messages.create({ to, from, body: 'Hello' });
+ *
+ * // an organization app: no account SID needed for the Organizations API
+ * const org = twilioClient(orgManager, {});
+ * await org.previewIam.organization(organizationSid).users.list();
  */
 export function twilioClient(manager: TwilioFetcher, options: TwilioClientOptions): Twilio {
   const config = resolveOptions(manager, options);
