@@ -5,6 +5,7 @@ import type { Redis as UpstashRedisWorkers } from '@upstash/redis/cloudflare';
 import type { Cluster, Redis } from 'ioredis';
 import type { Redis as Valkey, Cluster as ValkeyCluster } from 'iovalkey';
 import type { createClient, createCluster } from 'redis';
+import type { createClient as createClient4 } from 'redis4';
 import type { createClient as createClient6, createCluster as createCluster6 } from 'redis6';
 import { describe, expectTypeOf, it } from 'vitest';
 import type {
@@ -33,13 +34,14 @@ describe('public types', () => {
     expectTypeOf<{ get(): void }>().not.toExtend<RedisTokenStoreOptions['client']>();
   });
 
-  it('takes iovalkey, node-redis v5 and v6 (client and cluster) and Upstash clients', () => {
+  it('takes iovalkey, node-redis v4, v5 and v6 (client and cluster) and Upstash clients', () => {
     type Client = RedisTokenStoreOptions['client'];
     expectTypeOf<Valkey>().toExtend<Client>();
     expectTypeOf<ValkeyCluster>().toExtend<Client>();
     expectTypeOf<ReturnType<typeof createClient>>().toExtend<Client>();
     expectTypeOf<ReturnType<typeof createCluster>>().toExtend<Client>();
     expectTypeOf<ReturnType<typeof createClient6>>().toExtend<Client>();
+    expectTypeOf<ReturnType<typeof createClient4>>().toExtend<Client>();
     expectTypeOf<ReturnType<typeof createCluster6>>().toExtend<Client>();
     expectTypeOf<UpstashRedis>().toExtend<Client>();
     expectTypeOf<UpstashRedisWorkers>().toExtend<Client>();

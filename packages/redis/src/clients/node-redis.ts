@@ -7,7 +7,7 @@ import {
 } from './commands';
 
 /**
- * A node-redis (`redis` v5, v6) client: `createClient()` or `createCluster()`.
+ * A node-redis (`redis` v4, v5, v6) client: `createClient()` or `createCluster()`.
  * Structural, so that this package's types need no `redis` installed.
  */
 export interface NodeRedisClient {
@@ -18,7 +18,12 @@ export interface NodeRedisClient {
   set(
     key: string,
     value: string,
-    options: { expiration: { type: 'PX'; value: number }; condition?: 'NX' },
+    options: {
+      expiration: { type: 'PX'; value: number };
+      condition?: 'NX';
+      PX: number;
+      NX?: true;
+    },
   ): Promise<unknown>;
   del(key: string): Promise<unknown>;
   eval(script: string, options: { keys: string[]; arguments: string[] }): Promise<unknown>;
@@ -30,16 +35,19 @@ export function isNodeRedis(client: object): client is NodeRedisClient {
   return typeof isOpen === 'boolean' && hasMethods(client, [...COMMAND_NAMES, 'sendCommand']);
 }
 
+// v5 and v6 read `expiration` and `condition` and skip the older `PX` and `NX`;
+// v4 knows only those, and would quietly send a SET without them (no expiry, no
+// lock) if they were missing: both forms go with every SET.
+const px = (ms: number) => ({ expiration: { type: 'PX', value: ms } as const, PX: ms });
+
 export function nodeRedisCommands(client: NodeRedisClient): RedisCommands {
   return {
     get: async (key) => replyText(await client.get(key)),
-    set: async (key, value, px) => {
-      await client.set(key, value, { expiration: { type: 'PX', value: px } });
+    set: async (key, value, ms) => {
+      await client.set(key, value, px(ms));
     },
-    setIfAbsent: async (key, value, px) =>
-      replyText(
-        await client.set(key, value, { expiration: { type: 'PX', value: px }, condition: 'NX' }),
-      ) === 'OK',
+    setIfAbsent: async (key, value, ms) =>
+      replyText(await client.set(key, value, { ...px(ms), condition: 'NX', NX: true })) === 'OK',
     del: async (key) => {
       await client.del(key);
     },

@@ -3,6 +3,7 @@ import type { RedisClient } from '../../src/index';
 export type ConnectKind =
   | 'ioredis'
   | 'iovalkey'
+  | 'node-redis-4'
   | 'node-redis-5'
   | 'node-redis-6'
   | 'upstash'

@@ -21,12 +21,14 @@ export async function connect(kind, { redisUrl, upstash, rootNodes = [] }) {
       if (client.status !== 'ready') await new Promise((resolve) => client.once('ready', resolve));
       return { kind, client, close: async () => client.disconnect() };
     }
+    case 'node-redis-4':
     case 'node-redis-5':
     case 'node-redis-6':
     case 'node-redis-5-cluster':
     case 'node-redis-6-cluster': {
+      const major = kind.slice('node-redis-'.length, 'node-redis-'.length + 1);
       const { createClient, createCluster } = await import(
-        kind.startsWith('node-redis-5') ? 'redis' : 'redis6'
+        major === '5' ? 'redis' : `redis${major}`
       );
       const client = quiet(
         kind.endsWith('-cluster')
@@ -34,7 +36,9 @@ export async function connect(kind, { redisUrl, upstash, rootNodes = [] }) {
           : createClient({ url: redisUrl }),
       );
       await client.connect();
-      return { kind, client, close: async () => client.destroy() };
+      // v4 has no destroy(): disconnect() ends it at once.
+      const close = async () => (client.destroy ? client.destroy() : client.disconnect());
+      return { kind, client, close };
     }
     case 'upstash': {
       if (!upstash) throw new Error('the Upstash REST fixture is not started');
