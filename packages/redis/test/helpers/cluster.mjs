@@ -104,6 +104,16 @@ export async function startCluster(masters = 3) {
         String(await admin(replica).info('replication')).includes('master_link_status:up'),
       );
       await waitUntilOk();
+      // Masters vote for a failover only once gossip has told them who this replica serves.
+      await until('every node knowing the replica', async () => {
+        for (const node of nodes) {
+          const line = String(await admin(node).call('CLUSTER', 'NODES'))
+            .split('\n')
+            .find((entry) => entry.includes(`:${replica.port}@`));
+          if (!line?.includes('slave') || !line.includes(masterId)) return false;
+        }
+        return true;
+      });
       return replica;
     },
     dispose: async () => {
