@@ -4,7 +4,11 @@
 const target = process.env.DOCS_TEST_MOCK_URL;
 if (!target) throw new Error('DOCS_TEST_MOCK_URL is not set');
 
-const TWILIO_ORIGINS = ['https://oauth.twilio.com', 'https://api.twilio.com'];
+const TWILIO_ORIGINS = [
+  'https://oauth.twilio.com',
+  'https://api.twilio.com',
+  'https://preview-iam.twilio.com',
+];
 const realFetch = globalThis.fetch;
 
 function redirect(url) {

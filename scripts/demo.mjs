@@ -8,6 +8,8 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { httpClient } from './demo-http.mjs';
+import { exerciseOrg, orgEnv, orgSetup } from './demo-org.mjs';
 import { runTwilioScenes } from './demo-twilio.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +37,9 @@ async function main() {
   log(paint('1', 'twilio-oauth demo'));
   const env = { ...process.env };
   const credentialsByApp = new Map();
+  // Mock mode: an organization with an organization OAuth app per app that serves /org/users.
+  const org = useRealTwilio ? undefined : orgSetup();
+  const orgClientByApp = new Map(org?.clients.map((c) => [c.app, c]));
 
   if (useRealTwilio) {
     log('Mode: real Twilio (TWILIO_CLIENT_ID, TWILIO_CLIENT_SECRET, TWILIO_ACCOUNT_SID are set).');
@@ -49,7 +54,14 @@ async function main() {
       app: app.name,
     }));
     mock = await startMockServer({
-      clients: clients.map(({ clientId, clientSecret }) => ({ clientId, clientSecret })),
+      clients: [
+        ...clients.map(({ clientId, clientSecret }) => ({ clientId, clientSecret })),
+        ...org.clients.map(({ clientId, clientSecret, organizationSid }) => ({
+          clientId,
+          clientSecret,
+          organizationSid,
+        })),
+      ],
     });
     for (const c of clients) credentialsByApp.set(c.app, c);
     log(`Mode: local mock Twilio at ${mock.url} (no network, no real messages).`);
@@ -67,19 +79,36 @@ async function main() {
         TWILIO_TOKEN_URL: mock.tokenUrl,
         TWILIO_API_BASE_URL: mock.apiBaseUrl,
       });
+      const orgClient = orgClientByApp.get(app.name);
+      if (orgClient) Object.assign(appEnv, orgEnv(orgClient));
     }
     log(`\n${paint('1', app.name)} (${app.adapter})`);
     const started = await startApp(app.name, appEnv);
     step(app.name, `listening on ${started.url}`);
-    const result = await exercise(app.name, started.url);
+    const http = httpClient(app.name, started.url, STEP_TIMEOUT_MS);
+    const result = await exercise(app.name, http);
     await showMetrics(app.name, started.url);
-    const clientId = credentialsByApp.get(app.name)?.clientId;
-    const byClient = clientId ? mock.stats().byClient?.[clientId] : undefined;
+    const orgClient = orgClientByApp.get(app.name);
+    if (orgClient) {
+      await exerciseOrg(app.name, http, {
+        step,
+        userName: `admin@${app.name}.example.com`,
+        roleSid: org.roleSid,
+        scope: mock.accountSid,
+      });
+    } else if (!useRealTwilio) {
+      step(app.name, 'Organizations: not in this sample (see express-sample and nest-sample)');
+    }
+    const stats = mock?.stats().byClient ?? {};
+    const byClient = stats[credentialsByApp.get(app.name)?.clientId];
+    const byOrgClient = stats[orgClient?.clientId];
     results.push({
       app: app.name,
       tokenRequests: byClient ? String(byClient.tokenRequests) : 'n/a',
       apiCalls: byClient ? String(byClient.apiRequests) : String(result.apiCalls),
-      requests: String(result.requests),
+      orgTokenRequests: byOrgClient ? String(byOrgClient.tokenRequests) : '-',
+      orgCalls: byOrgClient ? String(byOrgClient.organizationsRequests) : '-',
+      requests: String(http.requests),
       result: 'ok',
     });
     await stopApp(started.child);
@@ -92,12 +121,15 @@ async function main() {
     ['requests', 'HTTP requests to app'],
     ['tokenRequests', 'Token requests'],
     ['apiCalls', 'Twilio API calls'],
+    ['orgTokenRequests', 'Org app token requests'],
+    ['orgCalls', 'Organizations API calls'],
     ['result', 'Result'],
   ]);
   log(
     useRealTwilio
       ? '\nEach app fetched its token once and reused it for every Twilio call.'
-      : '\nEach app made one token request for all of its Twilio calls, including 20 concurrent ones.',
+      : '\nEach app made one token request for all of its Twilio calls, including 20 concurrent ones;' +
+          '\nthe organization app beside it, one more for all of its Organizations calls.',
   );
   if (!useRealTwilio) await runTwilioScenes(root, { log, paint, printTable });
 }
@@ -147,33 +179,9 @@ function stopApp(child) {
   });
 }
 
-async function exercise(name, base) {
-  let requests = 0;
+async function exercise(name, http) {
+  const { call, expectStatus } = http;
   let apiCalls = 0;
-  const call = async (method, path, body) => {
-    requests += 1;
-    const response = await fetch(new URL(path, base), {
-      method,
-      headers: body ? { 'content-type': 'application/json' } : undefined,
-      body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
-    });
-    const text = await response.text();
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new Error(`${name} ${method} ${path}: answered ${response.status} with non-JSON`);
-    }
-    return { status: response.status, json };
-  };
-  const expectStatus = (res, status, what) => {
-    if (res.status !== status) {
-      const reason =
-        typeof res.json?.error === 'string' ? res.json.error : JSON.stringify(res.json);
-      throw new Error(`${name} ${what}: expected ${status}, got ${res.status} (${reason})`);
-    }
-  };
 
   const health = await call('GET', '/health');
   expectStatus(health, 200, 'GET /health');
@@ -206,7 +214,7 @@ async function exercise(name, base) {
   for (const res of burst) expectStatus(res, 200, 'GET /messages (concurrent)');
   apiCalls += burst.length;
   step(name, `20 × GET /messages → all 200 (concurrently)`);
-  return { requests, apiCalls };
+  return { apiCalls };
 }
 
 /** The OpenTelemetry metrics the demo prints, from an app's Prometheus `/metrics` route. */

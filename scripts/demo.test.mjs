@@ -33,10 +33,25 @@ test('the demo runs all three apps against the mock server and exits 0', async (
   expect(stderr).toBe('');
   expect(code).toBe(0);
   expect(stdout).toContain('Mode: local mock Twilio');
-  for (const app of ['express-sample', 'hono-sample', 'nest-sample']) {
-    // One token request per app, however many Twilio calls it made.
-    expect(stdout).toMatch(new RegExp(`\\| ${app} +\\| 24 +\\| 1 +\\| 22 +\\| ok +\\|`));
+  // One token request per app, however many Twilio calls it made; in the samples that serve
+  // /org/users, one more for the organization app's five Organizations calls.
+  for (const app of ['express-sample', 'nest-sample']) {
+    expect(stdout).toMatch(
+      new RegExp(`\\| ${app} +\\| 28 +\\| 1 +\\| 22 +\\| 1 +\\| 5 +\\| ok +\\|`),
+    );
+    // The Organizations scene: provision (then again: 409 → the same user), assign, list.
+    const user = `admin@${app}\\.example\\.com`;
+    const scene = new RegExp(
+      [
+        `\\[${app}\\] POST /org/users +→ 201 provisioned ${user} as (US[0-9a-f]{32})`,
+        `\\[${app}\\] POST /org/users +→ 200 already there \\(Twilio said 409 uniqueness\\): \\1`,
+        `\\[${app}\\] POST /org/users/:id/roles +→ 201 IY[0-9a-f]{32}: IX[0-9a-f]{32} on AC[0-9a-f]{32}`,
+        `\\[${app}\\] GET /org/users +→ \\d user\\(s\\): .*${user}`,
+      ].join('\\n.*'),
+    );
+    expect(stdout).toMatch(scene);
   }
+  expect(stdout).toMatch(/\| hono-sample +\| 24 +\| 1 +\| 22 +\| - +\| - +\| ok +\|/);
   // The express sample's OpenTelemetry metrics, read from its Prometheus route.
   expect(stdout).toMatch(
     /\[express-sample\] GET \/metrics +→ twilio_oauth_token_requests_total\{outcome="issued"\} 1\n/,

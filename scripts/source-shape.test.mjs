@@ -1,13 +1,13 @@
 // The shape every package's source keeps (issue 28): no import circle between the files
 // of a package (type-only imports included: they tie the files' designs together just
-// the same), and no mutable module-level export (a back door into another file's state).
+// the same), one import-extension style, and no mutable module-level export (a back door
+// into another file's state).
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const packagesDir = join(root, 'packages');
 
 /** Every non-test source file below `dir`. */
 function sources(dir) {
@@ -63,21 +63,35 @@ function findCircle(graph) {
   return undefined;
 }
 
-const packages = readdirSync(packagesDir).filter((name) => {
-  try {
-    return readdirSync(join(packagesDir, name, 'src')).length > 0;
-  } catch {
-    return false;
-  }
-});
+/** Every package and app with a `src` folder, as `group/name`. */
+const packages = ['packages', 'apps'].flatMap((group) =>
+  readdirSync(join(root, group))
+    .filter((name) => {
+      try {
+        return readdirSync(join(root, group, name, 'src')).length > 0;
+      } catch {
+        return false;
+      }
+    })
+    .map((name) => `${group}/${name}`),
+);
 
-describe.each(packages)('packages/%s/src', (name) => {
-  const files = sources(join(packagesDir, name, 'src'));
+describe.each(packages)('%s/src', (name) => {
+  const files = sources(join(root, name, 'src'));
 
   it('has no import circle', () => {
     const graph = new Map(files.map((file) => [file, importsOf(file)]));
     const circle = findCircle(graph);
     expect(circle?.map((file) => relative(root, file))).toBeUndefined();
+  });
+
+  it('imports its own files without an extension (one style, the bundler resolves them)', () => {
+    const offenders = files.filter((file) =>
+      /\b(?:from|import)\s*\(?\s*['"]\.{1,2}\/[^'"]+\.(?:m?js|ts)['"]/.test(
+        readFileSync(file, 'utf8'),
+      ),
+    );
+    expect(offenders.map((file) => relative(root, file))).toEqual([]);
   });
 
   it('exports nothing mutable at module level', () => {

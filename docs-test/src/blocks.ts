@@ -8,7 +8,9 @@ const CHECKED_LANGUAGES = new Set(['ts', 'typescript', 'js', 'javascript', 'tsx'
 export type BlockMarker =
   | { kind: 'check' }
   | { kind: 'partial'; reason: string }
-  | { kind: 'run'; method: string; path: string; status: number };
+  | { kind: 'run'; method: string; path: string; status: number }
+  /** A test file a user copies (vitest): run as one, it must pass with at least one test. */
+  | { kind: 'vitest' };
 
 /** One fenced code block of a Markdown file. */
 export interface DocBlock {
@@ -25,6 +27,7 @@ const MARKER = /^<!--\s*docs-test:\s*(.*?)\s*-->$/;
 
 /** Parses a marker's text: `partial (reason)` or `run GET /path 200`. */
 export function parseMarker(text: string, where: string): BlockMarker {
+  if (text === 'vitest') return { kind: 'vitest' };
   const partial = /^partial\s*\((.+)\)$/.exec(text);
   if (partial?.[1]) return { kind: 'partial', reason: partial[1] };
   const run = /^run\s+(GET|POST)\s+(\/\S*)\s+(\d{3})$/.exec(text);
@@ -32,7 +35,7 @@ export function parseMarker(text: string, where: string): BlockMarker {
     return { kind: 'run', method: run[1], path: run[2], status: Number(run[3]) };
   }
   throw new Error(
-    `${where}: unknown docs-test marker "${text}" (use "partial (reason)" or "run GET /path 200")`,
+    `${where}: unknown docs-test marker "${text}" (use "partial (reason)", "run GET /path 200" or "vitest")`,
   );
 }
 

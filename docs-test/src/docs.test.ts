@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '@twilio-oauth/core';
@@ -44,14 +44,26 @@ describe('documented TypeScript/JavaScript blocks', () => {
   });
 });
 
-/** What a documented app is started with: the mock's credentials (or a wrong secret). */
+/** An account app and an organization app, as the documented apps hold them. */
+const ACCOUNT_APP = { clientId: `OQ${'d0c5'.repeat(8)}`, clientSecret: 'docs-account-Secret-1a2b' };
+const ORG_APP = {
+  clientId: `OQ${'0e6a'.repeat(8)}`,
+  clientSecret: 'docs-org-Secret-3c4d',
+  organizationSid: `OR${'5a1d'.repeat(8)}`,
+};
+
+const startDocsMock = () => startMockServer({ clients: [ACCOUNT_APP, ORG_APP] });
+
+/** What a documented app is started with: the mock's credentials (or wrong secrets). */
 function appEnv(mock: MockServer, wrongSecret: boolean): Record<string, string> {
-  const [client] = mock.clients;
   return {
     DOCS_TEST_MOCK_URL: mock.url,
-    TWILIO_CLIENT_ID: client.clientId,
-    TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : client.clientSecret,
+    TWILIO_CLIENT_ID: ACCOUNT_APP.clientId,
+    TWILIO_CLIENT_SECRET: wrongSecret ? 'not-the-secret' : ACCOUNT_APP.clientSecret,
     TWILIO_ACCOUNT_SID: mock.accountSid,
+    TWILIO_ORG_CLIENT_ID: ORG_APP.clientId,
+    TWILIO_ORG_CLIENT_SECRET: wrongSecret ? 'not-the-org-secret' : ORG_APP.clientSecret,
+    TWILIO_ORG_SID: ORG_APP.organizationSid,
   };
 }
 
@@ -72,7 +84,7 @@ function runCases(): RunCase[] {
   for (const block of blocks) {
     if (block.marker.kind !== 'run') continue;
     const expressVersions = /from 'express'/.test(block.code) ? [false, true] : [false];
-    const secrets = block.code.includes('TWILIO_CLIENT_SECRET') ? [false, true] : [false];
+    const secrets = /TWILIO_(ORG_)?CLIENT_SECRET/.test(block.code) ? [false, true] : [false];
     for (const express4 of expressVersions) {
       for (const wrongSecret of secrets) {
         const variant = [express4 && 'Express 4', wrongSecret && 'wrong secret'].filter(Boolean);
@@ -92,7 +104,7 @@ function runCases(): RunCase[] {
 describe('quickstarts run against the mock server', () => {
   let mock: MockServer;
   beforeAll(async () => {
-    mock = await startMockServer();
+    mock = await startDocsMock();
   });
   afterAll(() => mock.close());
 
@@ -148,7 +160,8 @@ function expressExamples(): {
   const cases = [];
   for (const block of blocks) {
     if (block.marker.kind !== 'check' || !/from 'express'/.test(block.code)) continue;
-    if (!/const app = express\(\)/.test(block.code) || /\bdeclare\s/.test(block.code)) continue;
+    // `declare global` only types; a declared value would be missing when it runs.
+    if (!/const app = express\(\)/.test(block.code) || /\bdeclare\s+(const|let|var|function|class)\b/.test(block.code)) continue;
     const routes = [...block.code.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
       ([, method = 'get', path = '/']) => ({
         method: method.toUpperCase(),
@@ -180,7 +193,7 @@ const requestOf = (route: ExampleRoute): RequestInit =>
 describe('every runnable Express example serves its routes on Express 4 and 5', () => {
   let mock: MockServer;
   beforeAll(async () => {
-    mock = await startMockServer();
+    mock = await startDocsMock();
   });
   afterAll(() => mock.close());
 
@@ -306,6 +319,57 @@ describe('the adapters\' "Against the local mock" sections', () => {
       }
     },
   );
+});
+
+/**
+ * The adapters' "Testing" sections are test files a user copies: each runs here as one, with
+ * vitest, in a folder of this package (so that its imports resolve) whose tsconfig has what
+ * Nest's injection needs. It must pass, and with at least one test.
+ */
+describe('testing sections run as the test files they are', () => {
+  const testBlocks = blocks.filter((b) => b.marker.kind === 'vitest');
+
+  it('one or more per adapter', () => {
+    for (const adapter of ['express', 'hono', 'nestjs']) {
+      const found = testBlocks.filter((b) => b.file === `packages/${adapter}/README.md`);
+      expect(found.length, adapter).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it.each(testBlocks.map((b) => [`${b.file}:${b.fenceLine}`, b] as const))('%s', (title, block) => {
+    const dir = join(workDir, 'vitest', title.replace(/[^\w]+/g, '_'));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { experimentalDecorators: true, emitDecoratorMetadata: true },
+      }),
+    );
+    writeFileSync(join(dir, 'app.test.ts'), block.code);
+    // Its own config: this package's (src/**) must not be the one found.
+    const config = join(dir, 'vitest.config.mjs');
+    writeFileSync(config, "export default { test: { include: ['app.test.ts'] } };\n");
+    const result = spawnSync(
+      process.execPath,
+      [
+        join(root, 'docs-test/node_modules/vitest/vitest.mjs'),
+        'run',
+        '--root',
+        dir,
+        '--config',
+        config,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, CI: '1', NO_COLOR: '1', FORCE_COLOR: '0' },
+        timeout: 120_000,
+      },
+    );
+    const output = `${result.stdout}${result.stderr}`;
+    expect(result.status, output).toBe(0);
+    expect(output).toMatch(/Tests\s+\S*\d+ passed/);
+    expect(output).not.toMatch(/\d+ (failed|skipped)/);
+  });
 });
 
 describe('install lines', () => {

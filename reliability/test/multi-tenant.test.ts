@@ -17,7 +17,7 @@ import type { MockServer } from '@twilio-oauth/mock-server';
 import {
   TwilioOAuthModule,
   type TwilioOAuthRequest,
-  TwilioOAuthService,
+  TwilioOAuthTenants,
 } from '@twilio-oauth/nestjs';
 import { RedisTokenStore } from '@twilio-oauth/redis';
 import express from 'express';
@@ -227,7 +227,7 @@ async function nestApp(optionsOf: OptionsOf): Promise<App> {
   @Controller()
   class MessagesController {
     // Explicit: the test transform emits no decorator metadata.
-    constructor(@Inject(TwilioOAuthService) private readonly twilio: TwilioOAuthService) {}
+    constructor(@Inject(TwilioOAuthTenants) private readonly twilio: TwilioOAuthTenants) {}
     @Get('messages')
     async messages(@Req() req: TwilioOAuthRequest) {
       return (await this.twilio.forRequest(req).fetch(messagesUrl(mock))).text();

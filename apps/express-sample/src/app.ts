@@ -9,8 +9,9 @@ import { twilioOAuth, twilioOAuthErrorHandler } from '@twilio-oauth/express';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
 import express, { type ErrorRequestHandler, type Express, type Response } from 'express';
 import twilio from 'twilio';
-import type { Credentials } from './config';
+import type { Credentials, OrgCredentials } from './config';
 import { createMetrics } from './metrics';
+import { orgRoutes } from './org-routes';
 
 /** What {@link createApp} needs: credentials, where Twilio lives, and the account. */
 export interface AppConfig extends Credentials {
@@ -19,6 +20,8 @@ export interface AppConfig extends Credentials {
   readonly apiBaseUrl: string;
   /** Token request retries; the core's defaults when absent. */
   readonly retry?: RetryOptions;
+  /** The organization app behind `/org/users`; absent, those routes answer 501. */
+  readonly organization?: OrgCredentials;
 }
 
 /** The app and the token manager it owns. */
@@ -29,17 +32,21 @@ export interface SampleApp {
   close(): Promise<void>;
 }
 
-/** Builds the sample: `GET /health`, `GET /token-info`, `GET /messages`, `POST /messages`. */
+/**
+ * Builds the sample: `GET /health`, `GET /token-info`, `GET /messages`, `POST /messages`, their
+ * SDK twins under `/sdk`, and `/org/users` on the organization app (see org-routes.ts).
+ */
 export function createApp(config: AppConfig): SampleApp {
   const metrics = createMetrics();
+  // The bearer may go to the configured API host (a loopback mock in the demo) and to Twilio.
+  const allowedHosts = [...new Set([new URL(config.apiBaseUrl).hostname, '*.twilio.com'])];
   const manager = new TokenManager({
     onEvent: metrics.onEvent,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     tokenUrl: config.tokenUrl,
     retry: config.retry,
-    // The bearer may go to the configured API host (a loopback mock in the demo) and to Twilio.
-    allowedHosts: [...new Set([new URL(config.apiBaseUrl).hostname, '*.twilio.com'])],
+    allowedHosts,
   });
   const messagesUrl = `${config.apiBaseUrl}/2010-04-01/Accounts/${encodeURIComponent(config.accountSid)}/Messages.json`;
 
@@ -49,11 +56,19 @@ export function createApp(config: AppConfig): SampleApp {
   // `req.twilio.client`: the official twilio SDK, its requests through the same manager.
   const apiHost = new URL(config.apiBaseUrl).hostname;
   const onTwilio = apiHost === 'twilio.com' || apiHost.endsWith('.twilio.com');
+  const sdkApiBaseUrl = onTwilio ? undefined : config.apiBaseUrl;
   const client = twilioClientFactory({
     accountSid: config.accountSid,
-    ...(onTwilio ? {} : { apiBaseUrl: config.apiBaseUrl }),
+    ...(sdkApiBaseUrl === undefined ? {} : { apiBaseUrl: sdkApiBaseUrl }),
   });
-  app.use(twilioOAuth({ manager }, { client }));
+  app.use(twilioOAuth({ manager }, { sdkClient: client }));
+  const org = orgRoutes(config.organization, {
+    tokenUrl: config.tokenUrl,
+    retry: config.retry,
+    allowedHosts,
+    sdkApiBaseUrl,
+  });
+  app.use(org.router);
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -129,7 +144,7 @@ export function createApp(config: AppConfig): SampleApp {
     app,
     manager,
     close: async () => {
-      await Promise.all([manager.close(), metrics.close()]);
+      await Promise.all([manager.close(), org.close(), metrics.close()]);
     },
   };
 }

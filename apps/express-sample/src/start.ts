@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { createApp } from './app';
-import type { SampleConfig } from './config';
+import type { OrgCredentials, SampleConfig } from './config';
 
 /** A listening sample, with everything it started. */
 export interface RunningSample {
@@ -21,10 +22,24 @@ export async function startSample(
   log: (line: string) => void,
 ): Promise<RunningSample> {
   let mock: MockServer | undefined;
+  let organization = config.organization;
   if (config.credentials === undefined) {
-    mock = await startMockServer({ host: '127.0.0.1', port: 0 });
+    // An account app and an organization app of the mock's, so that /org/users works too.
+    const hex = () => randomBytes(16).toString('hex');
+    const secret = () => randomBytes(24).toString('base64url');
+    const demoOrg: OrgCredentials = {
+      clientId: `OQ${hex()}`,
+      clientSecret: secret(),
+      organizationSid: `OR${hex()}`,
+    };
+    mock = await startMockServer({
+      host: '127.0.0.1',
+      port: 0,
+      clients: [{ clientId: `OQ${hex()}`, clientSecret: secret() }, demoOrg],
+    });
+    organization = demoOrg;
     log(
-      `No TWILIO_CLIENT_ID / TWILIO_CLIENT_SECRET set: started the Twilio mock server at ${mock.url} with demo credentials`,
+      `No TWILIO_CLIENT_ID / TWILIO_CLIENT_SECRET set: started the Twilio mock server at ${mock.url} with demo credentials (an account app and an organization app)`,
     );
   }
   const [demo] = mock?.clients ?? [];
@@ -37,6 +52,7 @@ export async function startSample(
   const sample = createApp({
     ...credentials,
     accountSid,
+    organization,
     tokenUrl: mock?.tokenUrl ?? config.tokenUrl,
     apiBaseUrl: mock?.apiBaseUrl ?? config.apiBaseUrl,
   });

@@ -194,6 +194,7 @@ describe('express-sample token failures', () => {
         expect(status).toBe(502);
         expect(json).toEqual({
           error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+          code: 'invalid_client',
           twilioCode: 322402,
         });
         expect(text).not.toContain(wrongSecret);
@@ -209,7 +210,10 @@ describe('express-sample token failures', () => {
     try {
       const { status, json } = await call(`${app.url}/token-info`);
       expect(status).toBe(503);
-      expect(json).toEqual({ error: 'Twilio token service unavailable (server_error)' });
+      expect(json).toEqual({
+        error: 'Twilio token service unavailable (server_error)',
+        code: 'server_error',
+      });
     } finally {
       mock.setFaults({});
       await app.close();

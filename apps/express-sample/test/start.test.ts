@@ -27,6 +27,13 @@ describe('startSample', () => {
       expect(created.status).toBe(201);
       const list = await fetch(`${sample.url}/messages`);
       expect(await list.json()).toMatchObject({ messages: [{ body: 'demo' }] });
+      // The mock's organization app serves /org/users.
+      const user = await fetch(`${sample.url}/org/users`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userName: 'demo@example.com' }),
+      });
+      expect(user.status).toBe(201);
     } finally {
       await sample.close();
     }
@@ -64,5 +71,39 @@ describe('startSample', () => {
         await sample.close();
       }
     });
+  });
+
+  it('serves /org/users on the organization app named by TWILIO_ORG_*', async () => {
+    const org = {
+      clientId: 'OQorg',
+      clientSecret: 'org-start-secret',
+      organizationSid: `OR${'5'.repeat(32)}`,
+    };
+    const orgMock = await startMockServer({
+      clients: [{ clientId: 'OQacct', clientSecret: 'a-secret' }, org],
+    });
+    const sample = await startSample(
+      readConfig({
+        TWILIO_CLIENT_ID: 'OQacct',
+        TWILIO_CLIENT_SECRET: 'a-secret',
+        TWILIO_ACCOUNT_SID: orgMock.accountSid,
+        TWILIO_ORG_CLIENT_ID: org.clientId,
+        TWILIO_ORG_CLIENT_SECRET: org.clientSecret,
+        TWILIO_ORG_SID: org.organizationSid,
+        TWILIO_TOKEN_URL: orgMock.tokenUrl,
+        TWILIO_API_BASE_URL: orgMock.apiBaseUrl,
+        PORT: '0',
+      }),
+      () => {},
+    );
+    try {
+      const res = await fetch(`${sample.url}/org/users`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ users: [] });
+      expect(orgMock.stats().byClient[org.clientId]).toMatchObject({ tokenRequests: 1 });
+    } finally {
+      await sample.close();
+      await orgMock.close();
+    }
   });
 });

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import type { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app.module.js';
-import { type TwilioSettings, twilioEnv } from './config.js';
+import { AppModule } from './app.module';
+import { ORG_ENV, type TwilioSettings, twilioEnv } from './config';
 
 /**
  * Builds the Nest application (Express platform) from Twilio settings; not listening yet. The
@@ -15,10 +15,15 @@ export function createApp(
   // Errors only, on stderr: stdout carries the one "listening" line the demo waits for.
   { logger = ['error'] }: { logger?: false | LogLevel[] } = {},
 ): Promise<INestApplication> {
+  // An organization app of an earlier createApp in this process must not linger.
+  for (const name of ORG_ENV) delete process.env[name];
   Object.assign(process.env, twilioEnv(twilio));
-  return NestFactory.create(AppModule, {
-    // Reject instead of exiting the process, so main.ts can report and tests can assert.
-    abortOnError: false,
-    logger,
-  });
+  return NestFactory.create(
+    AppModule.register({ organization: twilio.organization !== undefined }),
+    {
+      // Reject instead of exiting the process, so main.ts can report and tests can assert.
+      abortOnError: false,
+      logger,
+    },
+  );
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, readConfig } from './config.js';
+import { DEFAULT_PORT, readConfig } from './config';
+
+const ORG_SID = `OR${'c'.repeat(32)}`;
 
 describe('readConfig', () => {
   it('defaults to Twilio, port 3003 on loopback, and no credentials (the mock server)', () => {
@@ -11,6 +13,7 @@ describe('readConfig', () => {
       apiBaseUrl: 'https://api.twilio.com',
       port: DEFAULT_PORT,
       host: '127.0.0.1',
+      organization: undefined,
     });
     expect(DEFAULT_PORT).toBe(3003);
   });
@@ -25,6 +28,9 @@ describe('readConfig', () => {
         TWILIO_API_BASE_URL: 'http://127.0.0.1:9/',
         PORT: '0',
         HOST: '::1',
+        TWILIO_ORG_CLIENT_ID: 'OQorg',
+        TWILIO_ORG_CLIENT_SECRET: 'o',
+        TWILIO_ORG_SID: ORG_SID,
       }),
     ).toEqual({
       clientId: 'OQ1',
@@ -34,6 +40,7 @@ describe('readConfig', () => {
       apiBaseUrl: 'http://127.0.0.1:9',
       port: 0,
       host: '::1',
+      organization: { clientId: 'OQorg', clientSecret: 'o', organizationSid: ORG_SID },
     });
   });
 
@@ -55,6 +62,19 @@ describe('readConfig', () => {
     [{ TWILIO_API_BASE_URL: '/relative' }, 'TWILIO_API_BASE_URL'],
     [{ PORT: '70000' }, 'PORT'],
     [{ PORT: '12ab' }, 'PORT'],
+    [
+      { TWILIO_ORG_CLIENT_ID: 'OQorg', TWILIO_ORG_SID: ORG_SID },
+      'TWILIO_ORG_CLIENT_SECRET not set',
+    ],
+    [{ TWILIO_ORG_CLIENT_SECRET: 'top-secret' }, 'TWILIO_ORG_CLIENT_ID and TWILIO_ORG_SID not set'],
+    [
+      {
+        TWILIO_ORG_CLIENT_ID: 'OQorg',
+        TWILIO_ORG_CLIENT_SECRET: 'top-secret',
+        TWILIO_ORG_SID: 'AC1',
+      },
+      'TWILIO_ORG_SID is not an organization SID',
+    ],
   ])('rejects %j naming %s, never a value', (env, name) => {
     expect(() => readConfig(env)).toThrow(name);
     expect(() => readConfig(env)).not.toThrow('top-secret');

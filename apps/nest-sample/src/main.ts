@@ -1,5 +1,5 @@
-import { readConfig } from './config.js';
-import { startSample } from './start.js';
+import { readConfig } from './config';
+import { startSample } from './start';
 
 const NAME = 'nest-sample';
 

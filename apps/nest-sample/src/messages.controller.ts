@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, Post, Res } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { TwilioOAuthService } from '@twilio-oauth/nestjs';
-import { apiBaseUrl } from './config.js';
+import { apiBaseUrl } from './config';
 
 /** The part of the platform's response object this controller uses (Express and Fastify). */
 interface StatusSetter {

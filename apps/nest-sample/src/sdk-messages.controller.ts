@@ -1,6 +1,6 @@
-import { BadRequestException, Body, Controller, Get, HttpException, Post } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Post } from '@nestjs/common';
 import { TwilioOAuthService } from '@twilio-oauth/nestjs';
-import twilio from 'twilio';
+import { sdkCall } from './sdk-call';
 
 /** The same two calls as MessagesController, through the twilio SDK (`TwilioOAuthService.client`). */
 @Controller('sdk/messages')
@@ -21,17 +21,5 @@ export class SdkMessagesController {
     }
     const message = await sdkCall(() => this.twilio.client.messages.create({ to, from, body }));
     return { sid: message.sid, status: message.status, to: message.to };
-  }
-}
-
-/** The SDK's RestException as Twilio's status and code; token failures are already 502/503. */
-async function sdkCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof twilio.RestException) {
-      throw new HttpException(`${error.message} (Twilio error ${error.code})`, error.status);
-    }
-    throw error;
   }
 }

@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { createApp } from './app.js';
-import type { SampleConfig, TwilioSettings } from './config.js';
+import { createApp } from './app';
+import type { OrganizationApp, SampleConfig, TwilioSettings } from './config';
 
 /** A listening sample, with everything it started. */
 export interface RunningSample {
@@ -22,17 +23,25 @@ export async function startSample(
   let mock: MockServer | undefined;
   let twilio: TwilioSettings;
   if (config.clientId === undefined || config.clientSecret === undefined) {
-    mock = await startMockServer({ host: '127.0.0.1', port: 0 });
-    const [demo] = mock.clients;
-    if (demo === undefined) throw new Error('the mock server generated no client');
+    // An account app and an organization app of the mock's, so that /org/users works too.
+    const id = () => `OQ${randomBytes(16).toString('hex')}`;
+    const secret = () => randomBytes(24).toString('base64url');
+    const organization: OrganizationApp = {
+      clientId: id(),
+      clientSecret: secret(),
+      organizationSid: `OR${randomBytes(16).toString('hex')}`,
+    };
+    const demo = { clientId: id(), clientSecret: secret() };
+    mock = await startMockServer({ host: '127.0.0.1', port: 0, clients: [demo, organization] });
     twilio = {
       ...demo,
       accountSid: mock.accountSid,
       tokenUrl: mock.tokenUrl,
       apiBaseUrl: mock.apiBaseUrl,
+      organization,
     };
     log(
-      `nest-sample: TWILIO_CLIENT_ID / TWILIO_CLIENT_SECRET not set, started the Twilio mock server at ${mock.url} with demo credentials`,
+      `nest-sample: TWILIO_CLIENT_ID / TWILIO_CLIENT_SECRET not set, started the Twilio mock server at ${mock.url} with demo credentials (an account app and an organization app)`,
     );
   } else {
     if (config.accountSid === undefined) throw new Error('TWILIO_ACCOUNT_SID is not set');
@@ -42,6 +51,7 @@ export async function startSample(
       accountSid: config.accountSid,
       tokenUrl: config.tokenUrl,
       apiBaseUrl: config.apiBaseUrl,
+      organization: config.organization,
     };
   }
 

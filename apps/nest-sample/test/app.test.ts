@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import type { TwilioSettings } from '../src/config.js';
+import { createApp } from '../src/app';
+import type { TwilioSettings } from '../src/config';
+import { listen } from './listen';
 
 const CLIENT = {
   clientId: 'OQ0123456789abcdef0123456789abcdef',
@@ -32,18 +33,7 @@ const settings = (overrides: Partial<TwilioSettings> = {}): TwilioSettings => ({
 
 async function start(overrides?: Partial<TwilioSettings>) {
   app = await createApp(settings(overrides), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address();
-  const base = `http://127.0.0.1:${port}`;
-  return async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const res = await fetch(base + path, {
-      method,
-      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, text, json: JSON.parse(text) as Record<string, unknown> };
-  };
+  return listen(app);
 }
 
 describe('nest-sample routes', () => {

@@ -91,6 +91,8 @@ describe('node dist/main.mjs', { timeout: 60_000 }, () => {
       json: { state: 'fresh' },
     });
     expect(await getJson(`${url}/messages`)).toMatchObject({ status: 200, json: { messages: [] } });
+    // The mock's organization app serves /org/users.
+    expect(await getJson(`${url}/org/users`)).toEqual({ status: 200, json: { users: [] } });
 
     app.child.kill('SIGTERM');
     expect(await app.exited).toEqual({ code: 0, signal: null });
@@ -122,6 +124,34 @@ describe('node dist/main.mjs', { timeout: 60_000 }, () => {
 
     app.child.kill('SIGINT');
     expect(await app.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it('with TWILIO_ORG_* serves /org/users on the organization app', async () => {
+    const org = {
+      clientId: 'OQorgmain',
+      clientSecret: 'main-org-secret-7d',
+      organizationSid: `OR${'9'.repeat(32)}`,
+    };
+    const orgMock = await startMockServer({ clients: [CLIENT, org] });
+    try {
+      const app = run({
+        TWILIO_CLIENT_ID: CLIENT.clientId,
+        TWILIO_CLIENT_SECRET: CLIENT.clientSecret,
+        TWILIO_ACCOUNT_SID: orgMock.accountSid,
+        TWILIO_ORG_CLIENT_ID: org.clientId,
+        TWILIO_ORG_CLIENT_SECRET: org.clientSecret,
+        TWILIO_ORG_SID: org.organizationSid,
+        TWILIO_TOKEN_URL: orgMock.tokenUrl,
+        TWILIO_API_BASE_URL: orgMock.apiBaseUrl,
+      });
+      const url = await listening(app);
+      expect(await getJson(`${url}/org/users`)).toEqual({ status: 200, json: { users: [] } });
+      expect(orgMock.stats().byClient[org.clientId]).toMatchObject({ tokenRequests: 1 });
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      await orgMock.close();
+    }
   });
 
   it('with half the credentials exits 1 naming the missing variable', async () => {

@@ -50,7 +50,7 @@ describe('bundle', () => {
 
   it('the adapter entry adds under 3 KiB to what the main entry holds', async () => {
     const result = await build({
-      input: fileURLToPath(new URL('../src/adapter.ts', import.meta.url)),
+      input: fileURLToPath(new URL('../src/adapter/index.ts', import.meta.url)),
       platform: 'neutral',
       write: false,
       logLevel: 'silent',

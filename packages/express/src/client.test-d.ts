@@ -10,8 +10,11 @@ describe('req.twilio.client', () => {
     expectTypeOf<Request['twilio']['client']>().toEqualTypeOf<Twilio>();
   });
 
-  it('takes the factory of @twilio-oauth/twilio as the client option', () => {
+  it('takes the factory of @twilio-oauth/twilio as the sdkClient option', () => {
     const client = twilioClientFactory({ accountSid: `AC${'0'.repeat(32)}` });
-    expectTypeOf(twilioOAuth).toBeCallableWith({ clientId: 'id', clientSecret: 's' }, { client });
+    expectTypeOf(twilioOAuth).toBeCallableWith(
+      { clientId: 'id', clientSecret: 's' },
+      { sdkClient: client },
+    );
   });
 });

@@ -29,7 +29,7 @@ describe.each(frameworks)('req.twilio.client on %s', (_name, express) => {
     const base = mock.clientOptions();
     middleware = twilioOAuth(
       { ...base, clientSecret: secret ?? base.clientSecret, retry: { maxAttempts: 1 } },
-      { client: factory },
+      { sdkClient: factory },
     );
     const app = express();
     app.use(express.json());

@@ -1,19 +1,37 @@
 import type { AccessToken, TokenHandle, TokenManager } from '@twilio-oauth/core';
-import type { ClientTokenHandle } from '@twilio-oauth/core/adapter';
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   type TwilioOAuthConfig,
+  type TwilioOAuthHandle,
   type TwilioOAuthHttpError,
   type TwilioOAuthMiddleware,
   twilioOAuth,
   twilioOAuthErrorHandler,
 } from './index';
 
+declare global {
+  namespace Express {
+    interface Request {
+      twilioOrg: TwilioOAuthHandle;
+    }
+  }
+}
+
 describe('types', () => {
+  it('puts a second credential on a property declared by merging, and no other', () => {
+    expectTypeOf<Request['twilioOrg']>().toEqualTypeOf<TwilioOAuthHandle>();
+    twilioOAuth({ clientId: 'OQorg', clientSecret: 's' }, { as: 'twilioOrg' });
+    twilioOAuth({ clientId: 'OQ', clientSecret: 's' }, { as: 'twilio' });
+    // @ts-expect-error not declared as a handle on Request
+    twilioOAuth({ clientId: 'OQ', clientSecret: 's' }, { as: 'twilioTypo' });
+    // @ts-expect-error a property of Request that is not a handle
+    twilioOAuth({ clientId: 'OQ', clientSecret: 's' }, { as: 'body' });
+  });
+
   it('types req.twilio by declaration merging', () => {
     expectTypeOf<Request['twilio']>().toExtend<TokenHandle>();
-    expectTypeOf<Request['twilio']>().toEqualTypeOf<ClientTokenHandle>();
+    expectTypeOf<Request['twilio']>().toEqualTypeOf<TwilioOAuthHandle>();
     expectTypeOf<Request['twilio']['getToken']>().returns.resolves.toEqualTypeOf<AccessToken>();
     expectTypeOf<Request['twilio']['getAuthorizationHeader']>().returns.resolves.toBeString();
     expectTypeOf<Request['twilio']['fetch']>().returns.resolves.toEqualTypeOf<Response>();

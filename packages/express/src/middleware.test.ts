@@ -10,8 +10,8 @@ import express5, { type ErrorRequestHandler, type Request } from 'express';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { frameworks, listen, messagesPath, type RunningApp, route } from '../test/helpers';
 import { TwilioOAuthHttpError, twilioOAuthErrorHandler } from './errors';
+import type { TwilioOAuthHandle, TwilioOAuthMiddleware } from './index';
 import { twilioOAuth } from './middleware';
-import type { TwilioOAuthMiddleware } from './types';
 
 const tenantA = { clientId: `OQ${'a'.repeat(32)}`, clientSecret: 'tenant-a-Secret-9f8e7d6c5b4a' };
 const tenantB = { clientId: `OQ${'b'.repeat(32)}`, clientSecret: 'tenant-b-Secret-1a2b3c4d5e6f' };
@@ -160,6 +160,7 @@ describe.each(frameworks)('twilioOAuth on %s', (_name, express) => {
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(JSON.parse(body)).toEqual({
       error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+      code: 'invalid_client',
       twilioCode: 322402,
     });
     expect(body).not.toContain('wrong-Secret-1111');
@@ -174,6 +175,7 @@ describe.each(frameworks)('twilioOAuth on %s', (_name, express) => {
     expect(res.status).toBe(502);
     expect(await res.json()).toEqual({
       error: 'Twilio token service sent an invalid response (invalid_response)',
+      code: 'invalid_response',
     });
     expect(lastTwilioError().code).toBe('invalid_response');
   });
@@ -194,9 +196,10 @@ describe.each(frameworks)('twilioOAuth on %s', (_name, express) => {
       expect(res.status).toBe(503);
       expect(JSON.parse(body)).toEqual(
         twilioCode === undefined
-          ? { error: `Twilio token service unavailable (${code})` }
+          ? { error: `Twilio token service unavailable (${code})`, code }
           : {
               error: `Twilio token service unavailable (${code}, Twilio error ${twilioCode})`,
+              code,
               twilioCode,
             },
       );
@@ -379,10 +382,59 @@ describe('twilioOAuth options', () => {
     const manager = new TokenManager(options());
     try {
       expect(() => twilioOAuth({ manager, ...tenantB })).toThrow(
-        /Invalid option "manager": cannot be combined/,
+        /Invalid option "clientId": cannot be combined with "manager"/,
       );
     } finally {
       await manager.close();
+    }
+  });
+});
+
+declare global {
+  namespace Express {
+    interface Request {
+      twilioOrg: TwilioOAuthHandle;
+    }
+  }
+}
+
+describe.each(frameworks)('two credentials side by side on %s', (_name, express) => {
+  it('puts each on its own property: one token each, neither overwrites the other', async () => {
+    const account = twilioOAuth(options());
+    const org = twilioOAuth(options(tenantB), { as: 'twilioOrg' });
+    const app = express();
+    app.use(account, org);
+    app.get(
+      '/both',
+      route(async (req, res) => {
+        const url = `${mock.apiBaseUrl}${messagesPath(mock.accountSid)}`;
+        const [a, b] = await Promise.all([req.twilio.fetch(url), req.twilioOrg.fetch(url)]);
+        const [ta, tb] = await Promise.all([req.twilio.getToken(), req.twilioOrg.getToken()]);
+        res.json({ statuses: [a.status, b.status], same: ta.accessToken === tb.accessToken });
+      }),
+    );
+    app.get(
+      '/org',
+      route(async (req, res) => {
+        res.json({ expiresAt: (await req.twilioOrg.getToken()).expiresAt });
+      }),
+    );
+    const running = await listen(app);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const res = await fetch(`${running.url}/both`);
+        expect(await res.json()).toEqual({ statuses: [200, 200], same: false });
+      }
+      expect((await fetch(`${running.url}/org`)).status).toBe(200);
+      const { byClient, tokenRequests } = mock.stats();
+      expect(tokenRequests).toBe(2);
+      expect(byClient[tenantA.clientId]?.tokenRequests).toBe(1);
+      expect(byClient[tenantB.clientId]?.tokenRequests).toBe(1);
+      expect(byClient[tenantB.clientId]?.apiRequests).toBe(3);
+    } finally {
+      await running.close();
+      await Promise.all([account.close(), org.close()]);
+      mock.reset();
     }
   });
 });

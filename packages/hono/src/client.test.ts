@@ -25,7 +25,7 @@ describe('c.var.twilio.client', () => {
     const base = mock.clientOptions();
     const twilio = twilioOAuth(
       { ...base, clientSecret: clientSecret ?? base.clientSecret, retry: { maxAttempts: 1 } },
-      { client: factory },
+      { sdkClient: factory },
     );
     middleware = twilio;
     const hono = new Hono()

@@ -7,19 +7,22 @@ import { toHttpException } from './errors';
 import { twilioOAuth } from './index';
 
 describe('toHttpException', () => {
-  it('maps a Twilio 322402 to 502 naming the Twilio code, without server text', () => {
-    const cause = new TokenRequestError('invalid_client', 'Token request failed: server text', {
-      status: 400,
-      twilioCode: 322402,
-      moreInfo: 'https://www.twilio.com/docs/errors/322402',
-    });
-    const error = toHttpException(cause) as HTTPException;
+  it('answers 503 JSON with the code, the core error as cause', async () => {
+    const cause = new TokenRequestError('timeout', 'timed out', { retryable: true });
+    const failure = {
+      status: 503,
+      message: 'Twilio token service unavailable (timeout)',
+      codes: { code: 'timeout' },
+      cause,
+    } as const;
+    const error = toHttpException(failure);
     expect(error).toBeInstanceOf(HTTPException);
-    expect(error.status).toBe(502);
-    expect(error.message).toBe(
-      'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
-    );
+    expect(error.status).toBe(503);
+    expect(error.message).toBe(failure.message);
     expect(error.cause).toBe(cause);
+    const response = error.getResponse();
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ error: failure.message, code: 'timeout' });
   });
 
   it('a JSON error handler gets the Twilio code in its 502 body (mock: wrong secret)', async () => {

@@ -1,24 +1,22 @@
 /**
- * `@twilio-oauth/hono`: Hono middleware that gives every request a lazy
- * `c.var.twilio` (`getToken()`, `getAuthorizationHeader()`, `fetch()`) backed by
- * `@twilio-oauth/core`, on Node, Cloudflare Workers, Bun and Deno.
+ * `@twilio-oauth/hono`: a lazy `c.var.twilio` (`getToken()`, `getAuthorizationHeader()`,
+ * `fetch()`) backed by `@twilio-oauth/core`, on Node, Cloudflare Workers, Bun and Deno.
  *
  * @packageDocumentation
  */
 
+// The core names this package's signatures use, and the handle type, re-exported the same way
+// by every adapter.
 export type {
   AccessToken,
   GetTokenOptions,
   TokenInfo,
   TokenManagerOptions,
 } from '@twilio-oauth/core';
-// Re-exported so that `twilioOAuth({ manager })` and checks on an error's `cause`
-// need no second import (with pnpm, no second dependency either).
 export { TokenManager, TokenRequestError } from '@twilio-oauth/core';
-export type { FailureLogger } from '@twilio-oauth/core/adapter';
+export type { FailureLogger, TwilioOAuthHandle } from '@twilio-oauth/core/adapter';
 export { twilioOAuth } from './middleware';
 export type {
-  TwilioHandle,
   TwilioOAuthConfig,
   TwilioOAuthEnv,
   TwilioOAuthMiddleware,

@@ -1,15 +1,15 @@
 import type { AccessToken, TokenManager } from '@twilio-oauth/core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { describe, expectTypeOf, it } from 'vitest';
-import { type TwilioHandle, type TwilioOAuthEnv, twilioOAuth } from './index';
+import { type TwilioOAuthEnv, type TwilioOAuthHandle, twilioOAuth } from './index';
 
 const options = { clientId: 'OQ1', clientSecret: 's' };
 
 describe('c.var.twilio', () => {
   it('is typed without a cast in a chained app', () => {
     new Hono().use(twilioOAuth(options)).get('/', async (c) => {
-      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
-      expectTypeOf(c.get('twilio')).toEqualTypeOf<TwilioHandle>();
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioOAuthHandle>();
+      expectTypeOf(c.get('twilio')).toEqualTypeOf<TwilioOAuthHandle>();
       expectTypeOf(c.var.twilio.getToken()).resolves.toEqualTypeOf<AccessToken>();
       expectTypeOf(c.var.twilio.getAuthorizationHeader()).resolves.toBeString();
       expectTypeOf(c.var.twilio.fetch).parameters.toEqualTypeOf<
@@ -22,7 +22,7 @@ describe('c.var.twilio', () => {
 
   it('is typed on a route-level middleware', () => {
     new Hono().get('/', twilioOAuth(options), (c) => {
-      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioOAuthHandle>();
       return c.text('ok');
     });
   });
@@ -31,7 +31,7 @@ describe('c.var.twilio', () => {
     const app = new Hono<TwilioOAuthEnv>();
     app.use(twilioOAuth(options));
     app.get('/', (c) => {
-      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioOAuthHandle>();
       return c.text('ok');
     });
   });
@@ -39,6 +39,29 @@ describe('c.var.twilio', () => {
   it('is absent where the middleware is not installed', () => {
     new Hono().get('/', (c) => {
       expectTypeOf(c.var).not.toHaveProperty('twilio');
+      return c.text('ok');
+    });
+  });
+});
+
+describe('a second credential', () => {
+  it('is typed on the variable named by `as`, beside c.var.twilio', () => {
+    new Hono()
+      .use(twilioOAuth(options))
+      .use(twilioOAuth(options, { as: 'twilioOrg' }))
+      .get('/', (c) => {
+        expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioOAuthHandle>();
+        expectTypeOf(c.var.twilioOrg).toEqualTypeOf<TwilioOAuthHandle>();
+        expectTypeOf(c.var).not.toHaveProperty('twilioTypo');
+        return c.text('ok');
+      });
+    new Hono().use(twilioOAuth(options, { as: 'twilioOrg' })).get('/', (c) => {
+      expectTypeOf(c.var).not.toHaveProperty('twilio');
+      return c.text('ok');
+    });
+    const app = new Hono<TwilioOAuthEnv & TwilioOAuthEnv<'twilioOrg'>>();
+    app.get('/', (c) => {
+      expectTypeOf(c.var.twilioOrg).toEqualTypeOf<TwilioOAuthHandle>();
       return c.text('ok');
     });
   });
@@ -54,7 +77,7 @@ describe('twilioOAuth()', () => {
     });
     new Hono<{ Bindings: Bindings }>().use(middleware).get('/', (c) => {
       expectTypeOf(c.env).toEqualTypeOf<Bindings>();
-      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioHandle>();
+      expectTypeOf(c.var.twilio).toEqualTypeOf<TwilioOAuthHandle>();
       return c.text('ok');
     });
   });
@@ -73,5 +96,22 @@ describe('twilioOAuth()', () => {
     twilioOAuth({ clientId: 'OQ1' });
     // @ts-expect-error the factory must return options
     twilioOAuth(() => 'OQ1');
+  });
+});
+
+describe('a second credential from c.env', () => {
+  type Bindings = { ORG_CLIENT_ID: string; ORG_CLIENT_SECRET: string };
+
+  it('takes the Env and the name as type arguments together', () => {
+    const org = twilioOAuth<{ Bindings: Bindings }, 'twilioOrg'>(
+      (c) => ({ clientId: c.env.ORG_CLIENT_ID, clientSecret: c.env.ORG_CLIENT_SECRET }),
+      { as: 'twilioOrg' },
+    );
+    new Hono<{ Bindings: Bindings }>().use(org).get('/', (c) => {
+      expectTypeOf(c.var.twilioOrg).toEqualTypeOf<TwilioOAuthHandle>();
+      return c.text('ok');
+    });
+    // @ts-expect-error the name is the second type argument, 'twilio' unless given
+    twilioOAuth<{ Bindings: Bindings }>(() => options, { as: 'twilioOrg' });
   });
 });

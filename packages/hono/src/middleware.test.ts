@@ -145,7 +145,7 @@ describe('twilioOAuth(options)', () => {
     expect(cause).toMatchObject({ code: 'invalid_client', status: 400, twilioCode: 322402 });
   });
 
-  it('lets Hono’s default error handler answer the mapped status', async () => {
+  it('lets Hono’s default error handler answer the mapped status, OAuth code and Twilio code', async () => {
     const app = new Hono()
       .use(twilioOAuth(optionsFor({ clientId: 'OQnobody', clientSecret: 'nobody-secret-1d' })))
       .get('/token', async (c) => c.json((await c.var.twilio.getToken()).expiresAt));
@@ -154,7 +154,12 @@ describe('twilioOAuth(options)', () => {
     const body = await response.text();
 
     expect(response.status).toBe(502);
-    expect(body).toBe('Twilio credentials were rejected (invalid_client, Twilio error 322402)');
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse(body)).toEqual({
+      error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+      code: 'invalid_client',
+      twilioCode: 322402,
+    });
     expect(body).not.toContain('nobody-secret-1d');
   });
 
@@ -512,5 +517,35 @@ describe('background refresh on Workers (executionCtx.waitUntil)', () => {
     expect(fake.waited).toHaveLength(1);
     await fake.waited[0];
     expect(server.stats().tokensIssued).toBe(2);
+  });
+});
+
+describe('two credentials side by side', () => {
+  it('puts each on its own variable: one token each, neither overwrites the other', async () => {
+    const account = twilioOAuth(optionsFor(ALICE));
+    const org = twilioOAuth(optionsFor(BOB), { as: 'twilioOrg' });
+    const app = new Hono()
+      .use(account)
+      .use(org)
+      .get('/both', async (c) => {
+        const [a, b] = await Promise.all([
+          c.var.twilio.fetch(messagesUrl()),
+          c.var.twilioOrg.fetch(messagesUrl()),
+        ]);
+        const [ta, tb] = await Promise.all([c.var.twilio.getToken(), c.var.twilioOrg.getToken()]);
+        return c.json({ statuses: [a.status, b.status], same: ta.accessToken === tb.accessToken });
+      });
+    try {
+      for (let i = 0; i < 3; i++) {
+        const response = await app.request('/both');
+        expect(await response.json()).toEqual({ statuses: [200, 200], same: false });
+      }
+      const { byClient, tokenRequests } = server.stats();
+      expect(tokenRequests).toBe(2);
+      expect(byClient[ALICE.clientId]).toMatchObject({ tokenRequests: 1, apiRequests: 3 });
+      expect(byClient[BOB.clientId]).toMatchObject({ tokenRequests: 1, apiRequests: 3 });
+    } finally {
+      await Promise.all([account.close(), org.close()]);
+    }
   });
 });

@@ -1,111 +1,66 @@
 import type {
   AdapterConfig,
-  ClientFactory,
-  ClientTokenHandle,
   FailureLoggerOption,
   OptionsFactory,
+  SdkClientFactory,
   SharedManagerOptions,
+  TwilioOAuthHandle,
 } from '@twilio-oauth/core/adapter';
 import type { Context, Env, MiddlewareHandler } from 'hono';
 
-/**
- * What `c.var.twilio` holds: `getToken()`, `getAuthorizationHeader()` and an
- * authenticated `fetch()`. The methods are bound, so `c.var.twilio.fetch` can be
- * handed to code that expects a plain `fetch`.
- *
- * A token failure rejects with Hono's `HTTPException`: status 502 when Twilio
- * rejected the credentials or answered something invalid, 503 when the token
- * service is unavailable (timeout, network error, 5xx, 429). Its message is safe to
- * send to a client; the core `TokenRequestError` is its `cause`.
- */
-export type TwilioHandle = ClientTokenHandle;
+/** The context variable the middleware sets: `c.var.twilio`, or `c.var[as]`. */
+export type TwilioOAuthVariables<Key extends string = 'twilio'> = {
+  [K in Key]: TwilioOAuthHandle;
+};
 
 /**
- * The context variables the middleware sets.
- *
- * @example
- * ```ts
- * type AppEnv = { Bindings: CloudflareBindings; Variables: TwilioOAuthVariables };
- * ```
+ * The `Env` the middleware adds: chained apps (`new Hono().use(twilioOAuth(...))`) infer it;
+ * otherwise declare it on the app, `new Hono<TwilioOAuthEnv>()`.
  */
-export interface TwilioOAuthVariables {
-  /** The lazy token handle of the current request. */
-  twilio: TwilioHandle;
+export interface TwilioOAuthEnv<Key extends string = 'twilio'> {
+  Variables: TwilioOAuthVariables<Key>;
 }
 
-/**
- * The Hono `Env` fragment contributed by the middleware. Chained apps
- * (`new Hono().use(twilioOAuth(...)).get(...)`) infer it; otherwise declare it
- * on the app so that `c.var.twilio` is typed in every route.
- *
- * @example
- * ```ts
- * const app = new Hono<TwilioOAuthEnv>();
- * app.use(twilioOAuth({ clientId, clientSecret }));
- * app.get('/token', async (c) => c.json((await c.var.twilio.getToken()).expiresAt));
- * ```
- */
-export interface TwilioOAuthEnv {
-  Variables: TwilioOAuthVariables;
-}
-
-/**
- * Shares a `TokenManager` you created (and close) yourself, e.g. one that uses a
- * Redis store or is also used outside HTTP requests. The middleware never closes it.
- */
+/** `{ manager }`: a `TokenManager` you own and close, shared with the middleware. */
 export type TwilioOAuthSharedManagerOptions = SharedManagerOptions;
 
 /**
- * Computes the manager options for a request, typically from Workers bindings in
- * `c.env`. Called at most once per request, and only when the request uses
- * `c.var.twilio`. Managers are shared per credential and secret across the requests
- * of this middleware (`TokenManagerPool`: another secret never gets this one's
- * manager). A changed setting with the same secret replaces the shared manager; so
- * does a new `store` object, so return the same store each time. Each middleware has its own pool: two apps never
- * replace each other's managers. Functions (`fetch`, `now`, `onEvent`) are taken from
- * the call that created the manager.
- *
- * @example
- * ```ts
- * twilioOAuth<{ Bindings: Env }>((c) => ({
- *   clientId: c.env.TWILIO_CLIENT_ID,
- *   clientSecret: c.env.TWILIO_CLIENT_SECRET,
- * }));
- * ```
+ * `(c) => options`, typically from Workers bindings in `c.env`: one pooled manager per
+ * credential and secret, so an isolate reuses one token across requests.
  */
 export type TwilioOAuthOptionsFactory<E extends Env = Env> = OptionsFactory<Context<E>>;
 
-/** Everything {@link twilioOAuth} accepts. */
+/** Everything {@link twilioOAuth} accepts: options, `{ manager }` or `(c) => options`. */
 export type TwilioOAuthConfig<E extends Env = Env> = AdapterConfig<Context<E>>;
 
 /** The middleware returned by {@link twilioOAuth}: a Hono middleware with a `close()`. */
 export type TwilioOAuthMiddleware<E extends Env = Env> = MiddlewareHandler<E> & {
   /**
-   * Closes what the middleware created: the manager built from static options, or
-   * every manager of the function form. A manager passed as `{ manager }` is left
-   * open (it is yours). Later `c.var.twilio` calls reject.
+   * Closes the manager built from options, or every manager of `(c) => options`; a
+   * `{ manager }` is yours and stays open. Later calls on the handle reject with 503.
    */
   close(): Promise<void>;
 };
 
-/**
- * Settings of the middleware itself, beside the manager options: `twilioOAuth(config, { logger })`.
- */
-export interface TwilioOAuthMiddlewareOptions {
+/** Settings of the middleware itself: `twilioOAuth(config, { as, logger, sdkClient })`. */
+export interface TwilioOAuthMiddlewareOptions<Key extends string = 'twilio'> {
   /**
-   * Where token failures are reported, once per change of state per credential: a `warn`
-   * line when its credentials are rejected (requests answer 502) or the token service is
-   * unavailable (503), an `info` line when it gets a token again. Lines name the credential
-   * key (token URL + client id) and the error codes, never a secret or token. Any object
-   * with `warn(message)` and `info(message)` fits (pino, winston); `false` turns it off.
+   * The context variable that holds the handle, so that two credentials (an organization app
+   * beside an account app) live side by side; typed through the middleware's `Env`.
    *
-   * @defaultValue `console` (`console.warn` / `console.info`; Workers show them in their logs)
+   * @defaultValue `'twilio'`
    */
-  logger?: FailureLoggerOption;
+  readonly as?: Key;
   /**
-   * Builds `c.var.twilio.client`, once per manager: `twilioClientFactory({ accountSid })` from
-   * `@twilio-oauth/twilio` (Node and Bun, with `twilio` installed). Without it,
-   * `c.var.twilio.client` throws; nothing of the SDK is imported by this package.
+   * Where token failures are logged, once per change of state per credential, never a secret
+   * (see `FailureLogger`); `false` for none.
+   *
+   * @defaultValue `console` (Workers show it in their logs)
    */
-  readonly client?: ClientFactory;
+  readonly logger?: FailureLoggerOption;
+  /**
+   * Makes `c.var.twilio.client` the official twilio SDK's client, one per manager:
+   * `twilioClientFactory({ accountSid })` from `@twilio-oauth/twilio` (Node and Bun).
+   */
+  readonly sdkClient?: SdkClientFactory;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseFaults } from './faults.js';
-import { NO_STORE, readBody, requestPath, send, sendJson } from './http.js';
-import type { Faults, MockStats } from './types.js';
+import { parseFaults } from './faults';
+import { NO_STORE, readBody, requestPath, send, sendJson } from './http';
+import type { Faults, MockStats } from './types';
 
 /** Every path under this prefix is an admin endpoint (for the CLI, or tests in other languages). */
 export const ADMIN_PREFIX = '/__mock/';

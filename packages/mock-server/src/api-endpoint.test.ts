@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { issueToken, jwtClaims, messagesUrl, postForm, rawRequest } from '../test/helpers.js';
-import { type MockMessage, type MockServer, startMockServer } from './index.js';
+import { issueToken, jwtClaims, messagesUrl, postForm, rawRequest } from '../test/helpers';
+import { type MockMessage, type MockServer, startMockServer } from './index';
 
 const T0 = Date.UTC(2030, 0, 1, 12, 0, 0);
 let clock = T0;

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerContext } from './context.js';
-import { mediaType, requestPath, requestQuery, sendJson, sendTwilioError } from './http.js';
-import { MAX_BODY_CHARS } from './messages.js';
-import { ACCOUNT_SID_PATTERN } from './options.js';
-import { bearerChallenge, passGate } from './rest-gate.js';
+import type { ServerContext } from './context';
+import { mediaType, requestPath, requestQuery, sendJson, sendTwilioError } from './http';
+import { MAX_BODY_CHARS } from './messages';
+import { ACCOUNT_SID_PATTERN } from './options';
+import { bearerChallenge, passGate } from './rest-gate';
 
 /** Every path under this prefix belongs to the REST API (and to the `api` fault). */
 export const API_PREFIX = '/2010-04-01/';

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { issueToken } from '../test/helpers.js';
-import { parseCliArgs, runCli, USAGE } from './cli-main.js';
-import type { MockServer } from './types.js';
+import { issueToken } from '../test/helpers';
+import { parseCliArgs, runCli, USAGE } from './cli-main';
+import type { MockServer } from './types';
 
 const SID = `AC${'a1'.repeat(16)}`;
 

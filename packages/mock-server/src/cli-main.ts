@@ -1,8 +1,8 @@
 import type { EventEmitter } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_SID_PATTERN, generateClient, MAX_TOKEN_TTL_SECONDS } from './options.js';
-import { startMockServer } from './server.js';
-import type { MockServer, MockServerOptions } from './types.js';
+import { ACCOUNT_SID_PATTERN, generateClient, MAX_TOKEN_TTL_SECONDS } from './options';
+import { startMockServer } from './server';
+import type { MockServer, MockServerOptions } from './types';
 
 /** Usage text of `twilio-oauth-mock`. */
 export const USAGE = `Usage: twilio-oauth-mock [options]

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { runCli } from './cli-main.js';
+import { runCli } from './cli-main';
 
 // A reader that goes away (`twilio-oauth-mock | head -3`) must not take the server down.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -1,9 +1,9 @@
-import type { FaultState } from './faults.js';
-import type { TokenSigner } from './jwt.js';
-import type { MessageStore } from './messages.js';
-import type { OrganizationStore } from './organizations/store.js';
-import type { StatsCounter } from './stats.js';
-import type { TokenErrorFormat } from './types.js';
+import type { FaultState } from './faults';
+import type { TokenSigner } from './jwt';
+import type { MessageStore } from './messages';
+import type { OrganizationStore } from './organizations/store';
+import type { StatsCounter } from './stats';
+import type { TokenErrorFormat } from './types';
 
 /** What the request handlers share with the server. */
 export interface ServerContext {

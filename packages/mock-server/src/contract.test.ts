@@ -3,8 +3,8 @@
 // dropped, renamed or retyped on either side fails here, so the emulator cannot drift silently.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import schemas from '../test/fixtures/twilio-schemas.json' with { type: 'json' };
-import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers.js';
-import { type MockServer, startMockServer } from './index.js';
+import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers';
+import { type MockServer, startMockServer } from './index';
 
 interface Field {
   readonly type: string;

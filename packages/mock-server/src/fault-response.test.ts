@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers.js';
-import { type MockServer, startMockServer } from './index.js';
+import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers';
+import { type MockServer, startMockServer } from './index';
 
 let server: MockServer;
 let token: string;

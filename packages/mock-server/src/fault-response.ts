@@ -1,6 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { htmlErrorPage, send, twilioError } from './http.js';
-import type { Fault } from './types.js';
+import { htmlErrorPage, send, twilioError } from './http';
+import type { Fault } from './types';
 
 /** The endpoint-specific bodies of faulted answers. */
 export interface FaultBodies {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FaultState, parseFaults } from './faults.js';
+import { FaultState, parseFaults } from './faults';
 
 describe('parseFaults', () => {
   it('accepts every documented field', () => {

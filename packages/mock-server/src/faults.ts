@@ -1,4 +1,4 @@
-import type { Fault, Faults } from './types.js';
+import type { Fault, Faults } from './types';
 
 /** The endpoints a fault can target. */
 export type FaultTarget = keyof Faults;

@@ -9,7 +9,7 @@ import {
   type MockServerOptions,
   type MockStats,
   startMockServer,
-} from './index.js';
+} from './index';
 
 describe('public types', () => {
   it('startMockServer takes optional options and resolves a MockServer', () => {

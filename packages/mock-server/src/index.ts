@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { startMockServer } from './server.js';
+export { startMockServer } from './server';
 export type {
   Fault,
   Faults,
@@ -17,4 +17,4 @@ export type {
   MockServerOptions,
   MockStats,
   TokenErrorFormat,
-} from './types.js';
+} from './types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TokenSigner } from './jwt.js';
+import { TokenSigner } from './jwt';
 
 const NOW = Date.UTC(2030, 5, 1);
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countSegments, MessageStore, rfc2822 } from './messages.js';
+import { countSegments, MessageStore, rfc2822 } from './messages';
 
 describe('countSegments', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MockMessage } from './types.js';
+import type { MockMessage } from './types';
 
 /** Longest message body Twilio accepts, in characters. */
 export const MAX_BODY_CHARS = 1600;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from './options.js';
-import type { MockServerOptions } from './types.js';
+import { resolveOptions } from './options';
+import type { MockServerOptions } from './types';
 
 describe('resolveOptions', () => {
   it('fills in defaults without touching the caller object', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MockClient, MockServerOptions, TokenErrorFormat } from './types.js';
+import type { MockClient, MockServerOptions, TokenErrorFormat } from './types';
 
 /** Options with every default filled in. */
 export interface ResolvedOptions {

@@ -4,8 +4,8 @@
 // three error shapes, field by field, with the media type the spec gives each.
 import { describe, expect, it } from 'vitest';
 import spec from '../test/fixtures/twilio-organizations.json' with { type: 'json' };
-import { postForm } from '../test/helpers.js';
-import { type OrgFixture, scimUser, sendJson, sid, useOrgFixture } from '../test/organizations.js';
+import { postForm } from '../test/helpers';
+import { type OrgFixture, scimUser, sendJson, sid, useOrgFixture } from '../test/organizations';
 
 interface Field {
   readonly type: string;

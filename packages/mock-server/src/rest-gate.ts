@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerContext } from './context.js';
-import { applyFault, type FaultBodies, padJson } from './fault-response.js';
-import { readBody, twilioError } from './http.js';
-import type { TokenClaims } from './jwt.js';
+import type { ServerContext } from './context';
+import { applyFault, type FaultBodies, padJson } from './fault-response';
+import { readBody, twilioError } from './http';
+import type { TokenClaims } from './jwt';
 
 /** A request's bearer token: its claims, or why it is refused. */
 export type BearerCheck =

@@ -1,8 +1,8 @@
 import { Agent, request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers.js';
-import { type MockClient, type MockServer, startMockServer } from './index.js';
+import { firstClient, issueToken, messagesUrl, postForm } from '../test/helpers';
+import { type MockClient, type MockServer, startMockServer } from './index';
 
 /** Resolves once `predicate` holds, checking on every turn of the event loop. */
 async function until(predicate: () => boolean): Promise<void> {

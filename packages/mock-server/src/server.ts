@@ -1,18 +1,18 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ADMIN_PREFIX, handleAdmin } from './admin-endpoint.js';
-import { API_PREFIX, handleApi } from './api-endpoint.js';
-import type { ServerContext } from './context.js';
-import { FaultState } from './faults.js';
-import { requestPath, sendJson, twilioError } from './http.js';
-import { TokenSigner } from './jwt.js';
-import { MessageStore } from './messages.js';
-import { ORGANIZATION_SID_PATTERN, resolveOptions } from './options.js';
-import { handleOrganizations, ORGANIZATIONS_PREFIX } from './organizations/endpoint.js';
-import { OrganizationStore } from './organizations/store.js';
-import { StatsCounter } from './stats.js';
-import { handleToken, TOKEN_PATH, TOKEN_PATHS } from './token-endpoint.js';
-import type { MockClient, MockClientOptions, MockServer, MockServerOptions } from './types.js';
+import { ADMIN_PREFIX, handleAdmin } from './admin-endpoint';
+import { API_PREFIX, handleApi } from './api-endpoint';
+import type { ServerContext } from './context';
+import { FaultState } from './faults';
+import { requestPath, sendJson, twilioError } from './http';
+import { TokenSigner } from './jwt';
+import { MessageStore } from './messages';
+import { ORGANIZATION_SID_PATTERN, resolveOptions } from './options';
+import { handleOrganizations, ORGANIZATIONS_PREFIX } from './organizations/endpoint';
+import { OrganizationStore } from './organizations/store';
+import { StatsCounter } from './stats';
+import { handleToken, TOKEN_PATH, TOKEN_PATHS } from './token-endpoint';
+import type { MockClient, MockClientOptions, MockServer, MockServerOptions } from './types';
 
 // Wildcard binds are reachable on loopback; the URL must name an address a client can dial.
 const urlHost = (host: string, family: string): string => {

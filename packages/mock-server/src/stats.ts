@@ -1,4 +1,4 @@
-import type { MockClientStats, MockStats } from './types.js';
+import type { MockClientStats, MockStats } from './types';
 
 interface ClientCounters {
   tokenRequests: number;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { firstClient, jwtClaims, postForm, type RawResponse, rawRequest } from '../test/helpers.js';
-import { type MockServer, startMockServer } from './index.js';
+import { firstClient, jwtClaims, postForm, type RawResponse, rawRequest } from '../test/helpers';
+import { type MockServer, startMockServer } from './index';
 
 const alice = { clientId: 'OQalice', clientSecret: 'alice-secret' };
 // Characters that client_secret_basic must form-url-encode before base64.

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { ServerContext } from './context.js';
-import { applyFault, type FaultBodies, padJson } from './fault-response.js';
+import type { ServerContext } from './context';
+import { applyFault, type FaultBodies, padJson } from './fault-response';
 import {
   mediaType,
   NO_STORE,
@@ -11,12 +11,12 @@ import {
   sendOAuthError,
   sendTwilioError,
   twilioError,
-} from './http.js';
-import { TokenSigner } from './jwt.js';
-import { snakeCaseForm, V1_TOKEN_PATH } from './token-paths.js';
-import type { Fault } from './types.js';
+} from './http';
+import { TokenSigner } from './jwt';
+import { snakeCaseForm, V1_TOKEN_PATH } from './token-paths';
+import type { Fault } from './types';
 
-export { TOKEN_PATH, TOKEN_PATHS } from './token-paths.js';
+export { TOKEN_PATH, TOKEN_PATHS } from './token-paths';
 
 const FORM = 'application/x-www-form-urlencoded';
 const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="twilio-oauth-mock"' };

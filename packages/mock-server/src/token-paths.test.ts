@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { firstClient, postForm } from '../test/helpers.js';
-import { type MockServer, startMockServer } from './index.js';
+import { firstClient, postForm } from '../test/helpers';
+import { type MockServer, startMockServer } from './index';
 
 let server: MockServer;
 

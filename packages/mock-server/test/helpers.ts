@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { MockClient, MockServer } from '../src/index.js';
+import type { MockClient, MockServer } from '../src/index';
 
 /** POSTs a form to `url`. */
 export function postForm(

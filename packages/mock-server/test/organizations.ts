@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { type MockServer, startMockServer } from '../src/index.js';
-import { issueToken } from './helpers.js';
+import { type MockServer, startMockServer } from '../src/index';
+import { issueToken } from './helpers';
 
 /** A fresh `prefix` + 32 hex SID. */
 export const sid = (prefix: string): string => `${prefix}${randomBytes(16).toString('hex')}`;

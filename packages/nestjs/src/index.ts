@@ -1,19 +1,32 @@
-// Core types that appear in this package's signatures, so users need no direct import of core.
+// The core names this package's signatures use, and the handle type, re-exported the same way
+// by every adapter.
 export type {
   AccessToken,
   GetTokenOptions,
   TokenInfo,
-  TokenManager,
   TokenManagerOptions,
 } from '@twilio-oauth/core';
+export { TokenManager, TokenRequestError } from '@twilio-oauth/core';
+export type { TwilioOAuthHandle } from '@twilio-oauth/core/adapter';
 export {
   TWILIO_CLIENT,
   TWILIO_OAUTH_MODULE_OPTIONS,
   TWILIO_TOKEN_MANAGER,
-} from './twilio-oauth.constants.js';
-export { InjectTwilioClient, InjectTwilioTokenManager } from './twilio-oauth.decorators.js';
-export { TwilioOAuthModule } from './twilio-oauth.module.js';
-export { TwilioOAuthService } from './twilio-oauth.service.js';
+} from './twilio-oauth.constants';
+export {
+  InjectTwilioClient,
+  InjectTwilioOAuth,
+  InjectTwilioTokenManager,
+} from './twilio-oauth.decorators';
+export { TwilioOAuthModule } from './twilio-oauth.module';
+export { TwilioOAuthService } from './twilio-oauth.service';
+export { TwilioOAuthTenants } from './twilio-oauth.tenants';
+export {
+  getTwilioClientToken,
+  getTwilioOAuthOptionsToken,
+  getTwilioOAuthServiceToken,
+  getTwilioTokenManagerToken,
+} from './twilio-oauth.tokens';
 export type {
   TwilioOAuthModuleAsyncOptions,
   TwilioOAuthModuleExtras,
@@ -23,4 +36,5 @@ export type {
   TwilioOAuthPerRequestOptions,
   TwilioOAuthRequest,
   TwilioOAuthSharedManagerOptions,
-} from './twilio-oauth-options.interface.js';
+  TwilioOAuthStaticOptions,
+} from './twilio-oauth-options.interface';

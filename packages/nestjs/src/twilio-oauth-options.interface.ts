@@ -1,33 +1,24 @@
 import type { ConfigurableModuleAsyncOptions } from '@nestjs/common';
 import type { TokenManagerOptions } from '@twilio-oauth/core';
-import type { ClientFactory, SharedManagerOptions } from '@twilio-oauth/core/adapter';
+import type { SdkClientFactory, SharedManagerOptions } from '@twilio-oauth/core/adapter';
 
-/**
- * A `TokenManager` created elsewhere and shared with this module (e.g. with the Express or Hono
- * adapter in the same process), with no credentials beside it. Whoever created it owns it: the
- * module does not close it.
- */
+/** `{ manager }`: a `TokenManager` created (and closed) elsewhere, with no credentials beside it. */
 export type TwilioOAuthSharedManagerOptions = SharedManagerOptions & {
   [K in keyof TokenManagerOptions]?: never;
 };
 
 /**
- * The part of an HTTP request that both Nest platforms' request objects have (Express's
- * `Request`, Fastify's `FastifyRequest`), which {@link TwilioOAuthPerRequestOptions.forRequest}
- * and `TwilioOAuthService.forRequest()` take. Annotate the parameter with your platform's
- * request type to read more of it (`req.user`, `req.params`).
+ * What both Nest platforms' request objects have (Express's `Request`, Fastify's
+ * `FastifyRequest`); annotate `forRequest`'s parameter with yours to read more of it.
  */
 export interface TwilioOAuthRequest {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 /**
- * Per-tenant credentials: `forRequest` computes the manager options of a request (e.g. from a
- * header or the authenticated user), called once per `twilio.forRequest(req)` handle, on its
- * first use. Managers are shared per credential and secret in one pool of the module
- * (`TokenManagerPool`: another secret never gets this one's manager), all closed on application
- * shutdown. Return stable values (no new `fetch` or `store` per call): a changed setting with the
- * same secret replaces its manager.
+ * Per-request credentials, served by {@link TwilioOAuthTenants}: `forRequest(request)` returns
+ * the manager options of a request, on the first use of its handle; managers are pooled per
+ * credential and secret and closed on shutdown.
  *
  * @example
  * ```ts
@@ -41,59 +32,42 @@ export type TwilioOAuthPerRequestOptions = {
   forRequest(request: TwilioOAuthRequest): TokenManagerOptions;
 } & { [K in keyof TokenManagerOptions | 'manager']?: never };
 
-/**
- * What `TwilioOAuthModule.forRoot()` takes, or what a `forRootAsync()` factory returns:
- * either core's `TokenManagerOptions` for a `TokenManager` that the module creates at bootstrap
- * and closes on application shutdown (`clientId` and `clientSecret` required; see
- * `@twilio-oauth/core` for every default), `{ manager }` to share an existing one, or
- * `{ forRequest }` for credentials chosen per request ({@link TwilioOAuthPerRequestOptions}).
- *
- * @example
- * ```ts
- * const options: TwilioOAuthModuleOptions = {
- *   clientId: process.env.TWILIO_CLIENT_ID!,
- *   clientSecret: process.env.TWILIO_CLIENT_SECRET!,
- * };
- * ```
- */
-export type TwilioOAuthModuleOptions = (
+/** Manager options (a manager built at bootstrap, closed on shutdown) or `{ manager }`. */
+export type TwilioOAuthStaticOptions =
   | (TokenManagerOptions & { manager?: never; forRequest?: never })
-  | (TwilioOAuthSharedManagerOptions & { forRequest?: never })
-  | TwilioOAuthPerRequestOptions
-) & {
-  /**
-   * `TwilioOAuthService.client`'s factory, when it depends on configuration (returned by
-   * `forRootAsync`'s `useFactory`); the `client` extra does the same and also provides
-   * `@InjectTwilioClient()`.
-   */
-  client?: ClientFactory;
+  | (TwilioOAuthSharedManagerOptions & { forRequest?: never });
+
+/**
+ * What `forRoot()` takes or a `forRootAsync()` factory returns: see
+ * {@link TwilioOAuthStaticOptions} and {@link TwilioOAuthPerRequestOptions}.
+ */
+export type TwilioOAuthModuleOptions = (TwilioOAuthStaticOptions | TwilioOAuthPerRequestOptions) & {
+  /** The SDK client factory, when it depends on configuration (from a `forRootAsync` factory). */
+  sdkClient?: SdkClientFactory;
 };
 
-/**
- * Module-level settings that sit beside the options in `forRoot()` / `forRootAsync()`.
- */
+/** Settings of the registration itself, beside the options. */
 export interface TwilioOAuthModuleExtras {
   /**
-   * Register the module globally, so `TwilioOAuthService` can be injected in every module without
-   * importing `TwilioOAuthModule` there. Default `false`.
+   * A named instance beside the default one (an organization app beside an account app),
+   * injected with `@InjectTwilioOAuth(name)`, `@InjectTwilioClient(name)`,
+   * `@InjectTwilioTokenManager(name)`. Each instance has its own manager.
    */
+  name?: string;
+  /** Registers the module globally. @defaultValue `false` */
   isGlobal?: boolean;
   /**
-   * Builds `TwilioOAuthService.client` (and the `@InjectTwilioClient()` provider): the official
-   * twilio SDK's client, once, e.g. `twilioClientFactory({ accountSid })` from
-   * `@twilio-oauth/twilio` (with `twilio` installed). Without it, `client` throws.
+   * Makes `client` the official twilio SDK's client and provides it to `@InjectTwilioClient()`:
+   * `twilioClientFactory({ accountSid })` from `@twilio-oauth/twilio`.
    */
-  client?: ClientFactory;
+  sdkClient?: SdkClientFactory;
 }
 
-/**
- * Argument of `TwilioOAuthModule.forRoot()`: the module options plus `isGlobal`.
- */
+/** Argument of `TwilioOAuthModule.forRoot()`. */
 export type TwilioOAuthModuleForRootOptions = TwilioOAuthModuleOptions & TwilioOAuthModuleExtras;
 
 /**
- * A class that supplies the module options, for `forRootAsync({ useClass })` or
- * `forRootAsync({ useExisting })`.
+ * A class supplying the options, for `forRootAsync({ useClass })` or `({ useExisting })`.
  *
  * @example
  * ```ts
@@ -115,8 +89,12 @@ export interface TwilioOAuthOptionsFactory {
 
 /**
  * Argument of `TwilioOAuthModule.forRootAsync()`: `imports`, and one of `useFactory` (with
- * `inject`), `useClass` or `useExisting`; plus `isGlobal`.
+ * `inject`), `useClass` or `useExisting`. `perRequest: true` says the options will be
+ * `{ forRequest }`, so that {@link TwilioOAuthTenants} rather than `TwilioOAuthService` is provided.
  */
 export interface TwilioOAuthModuleAsyncOptions
   extends ConfigurableModuleAsyncOptions<TwilioOAuthModuleOptions, 'createTwilioOAuthOptions'>,
-    TwilioOAuthModuleExtras {}
+    TwilioOAuthModuleExtras {
+  /** @defaultValue `false` */
+  perRequest?: boolean;
+}

@@ -2,8 +2,8 @@ import '@twilio-oauth/twilio';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
 import type { Twilio } from 'twilio';
 import { describe, expectTypeOf, it } from 'vitest';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import type { TwilioOAuthService } from './twilio-oauth.service.js';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import type { TwilioOAuthService } from './twilio-oauth.service';
 
 describe('TwilioOAuthService.client', () => {
   it('is the SDK Twilio client once @twilio-oauth/twilio is in the program', () => {

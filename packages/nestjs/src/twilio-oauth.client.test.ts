@@ -7,11 +7,11 @@ import type { MockServer } from '@twilio-oauth/mock-server';
 import { twilioClientFactory } from '@twilio-oauth/twilio';
 import type { Twilio } from 'twilio';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { managerOptions, startMock } from '../test/harness.js';
-import { TWILIO_CLIENT } from './twilio-oauth.constants.js';
-import { InjectTwilioClient } from './twilio-oauth.decorators.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
+import { managerOptions, startMock } from '../test/harness';
+import { TWILIO_CLIENT } from './twilio-oauth.constants';
+import { InjectTwilioClient } from './twilio-oauth.decorators';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
 
 @Injectable()
 class Sender {
@@ -36,10 +36,10 @@ const factoryFor = () =>
   vi.fn(twilioClientFactory({ accountSid: mock.accountSid, apiBaseUrl: mock.apiBaseUrl }));
 
 describe('TwilioOAuthService.client', () => {
-  it('forRoot with client: the service and @InjectTwilioClient() share one SDK client', async () => {
+  it('forRoot with sdkClient: the service and @InjectTwilioClient() share one SDK client', async () => {
     const client = factoryFor();
     const module = await Test.createTestingModule({
-      imports: [TwilioOAuthModule.forRoot({ ...managerOptions(mock), client })],
+      imports: [TwilioOAuthModule.forRoot({ ...managerOptions(mock), sdkClient: client })],
       providers: [Sender],
     }).compile();
     closers.push(() => module.close());
@@ -54,20 +54,25 @@ describe('TwilioOAuthService.client', () => {
     expect(mock.stats()).toMatchObject({ tokenRequests: 1, apiRequests: 6 });
   });
 
-  it('forRootAsync takes client beside the factory', async () => {
+  it('forRootAsync takes sdkClient beside the factory', async () => {
     const client = factoryFor();
     const module = await Test.createTestingModule({
-      imports: [TwilioOAuthModule.forRootAsync({ useFactory: () => managerOptions(mock), client })],
+      imports: [
+        TwilioOAuthModule.forRootAsync({
+          useFactory: () => managerOptions(mock),
+          sdkClient: client,
+        }),
+      ],
     }).compile();
     closers.push(() => module.close());
     await expect(module.get(TwilioOAuthService).client.messages.list()).resolves.toEqual([]);
   });
 
-  it("forRootAsync's useFactory may return client, built from configuration", async () => {
+  it("forRootAsync's useFactory may return sdkClient, built from configuration", async () => {
     const module = await Test.createTestingModule({
       imports: [
         TwilioOAuthModule.forRootAsync({
-          useFactory: () => ({ ...managerOptions(mock), client: factoryFor() }),
+          useFactory: () => ({ ...managerOptions(mock), sdkClient: factoryFor() }),
         }),
       ],
     }).compile();
@@ -76,7 +81,7 @@ describe('TwilioOAuthService.client', () => {
     expect(mock.stats().tokenRequests).toBe(1);
   });
 
-  it('without client: the service says how to configure it; no provider is registered', async () => {
+  it('without sdkClient: the service says how to configure it; no provider is registered', async () => {
     const module = await Test.createTestingModule({
       imports: [TwilioOAuthModule.forRoot(managerOptions(mock))],
     }).compile();

@@ -1,35 +1,20 @@
+// Injection tokens: registered Symbols (`Symbol.for`), so the ESM and CJS builds agree on them.
+
+/** A token of this package, one per instance `name` (none for the default instance). */
+export const instanceToken = (what: string, name?: string): symbol =>
+  Symbol.for(`@twilio-oauth/nestjs:${what}${name === undefined ? '' : `:${name}`}`);
+
 /**
- * Injection token of the options object given to `TwilioOAuthModule.forRoot()` or returned by
- * the `forRootAsync()` factory. A `Symbol`, so it cannot clash with another module's string token;
- * a registered one (`Symbol.for`), so the ESM and CJS builds of this package agree on it.
- *
- * @example
- * ```ts
- * constructor(@Inject(TWILIO_OAUTH_MODULE_OPTIONS) options: TwilioOAuthModuleOptions) {}
- * ```
+ * The default instance's options: those given to `forRoot()`; for `forRootAsync()`, a marker that
+ * makes the service ask the factory. A test overrides it with options (the mock's
+ * `clientOptions()`, say) to point the module elsewhere without running the factory.
  */
 export const TWILIO_OAUTH_MODULE_OPTIONS: unique symbol = Symbol.for(
   '@twilio-oauth/nestjs:module-options',
 );
 
-/**
- * Injection token of the module's `TokenManager` from `@twilio-oauth/core`. Prefer the
- * {@link InjectTwilioTokenManager} decorator, which reads better at the injection site.
- *
- * @example
- * ```ts
- * constructor(@Inject(TWILIO_TOKEN_MANAGER) manager: TokenManager) {}
- * ```
- */
+/** The default instance's `TokenManager`; prefer `@InjectTwilioTokenManager()`. */
 export const TWILIO_TOKEN_MANAGER: unique symbol = Symbol.for('@twilio-oauth/nestjs:token-manager');
 
-/** Injection token of the client factory given as `client` (internal to the module). */
-export const TWILIO_CLIENT_FACTORY: unique symbol = Symbol.for(
-  '@twilio-oauth/nestjs:client-factory',
-);
-
-/**
- * Injection token of the official twilio SDK's client (`TwilioOAuthService.client`), provided
- * when the module has a `client` factory. Prefer {@link InjectTwilioClient}.
- */
+/** The default instance's twilio SDK client (with `sdkClient`); prefer `@InjectTwilioClient()`. */
 export const TWILIO_CLIENT: unique symbol = Symbol.for('@twilio-oauth/nestjs:twilio-client');

@@ -1,31 +1,45 @@
 import { Inject } from '@nestjs/common';
-import { TWILIO_CLIENT, TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
+import {
+  getTwilioClientToken,
+  getTwilioOAuthServiceToken,
+  getTwilioTokenManagerToken,
+} from './twilio-oauth.tokens';
+
+type InjectDecorator = PropertyDecorator & ParameterDecorator;
 
 /**
- * Injects the module's `TokenManager` (from `@twilio-oauth/core`), for what the service does not
- * expose, such as `tokenInfo()` or `invalidate()`. Same instance as the one behind
- * `TwilioOAuthService`.
+ * Injects the service of a named instance (`forRoot({ name })`): a `TwilioOAuthService`, or a
+ * `TwilioOAuthTenants` with per-request credentials. Without a name, the default instance's
+ * (injecting the class type does the same).
  *
  * @example
  * ```ts
- * @Injectable()
- * class TokenStatus {
- *   constructor(@InjectTwilioTokenManager() private readonly manager: TokenManager) {}
- *   expiresAt() {
- *     return this.manager.tokenInfo()?.expiresAt;
- *   }
- * }
+ * constructor(@InjectTwilioOAuth('org') private readonly org: TwilioOAuthService) {}
  * ```
  */
-export const InjectTwilioTokenManager = (): PropertyDecorator & ParameterDecorator =>
-  Inject(TWILIO_TOKEN_MANAGER);
+export const InjectTwilioOAuth = (name?: string): InjectDecorator =>
+  Inject(getTwilioOAuthServiceToken(name));
 
 /**
- * Injects the official twilio SDK's client of the module (`TwilioOAuthService.client`); the
- * module needs a `client` factory, e.g. `twilioClientFactory({ accountSid })`.
+ * Injects an instance's `TokenManager`, for what the service does not expose (`tokenInfo()`,
+ * `invalidate()`); the same manager as the service's.
  *
  * @example
- * constructor(@InjectTwilioClient() private readonly twilio: Twilio) {}
+ * ```ts
+ * constructor(@InjectTwilioTokenManager() private readonly manager: TokenManager) {}
+ * ```
  */
-export const InjectTwilioClient = (): PropertyDecorator & ParameterDecorator =>
-  Inject(TWILIO_CLIENT);
+export const InjectTwilioTokenManager = (name?: string): InjectDecorator =>
+  Inject(getTwilioTokenManagerToken(name));
+
+/**
+ * Injects an instance's twilio SDK client; the instance needs `sdkClient`, e.g.
+ * `twilioClientFactory({ accountSid })`.
+ *
+ * @example
+ * ```ts
+ * constructor(@InjectTwilioClient('org') private readonly orgClient: Twilio) {}
+ * ```
+ */
+export const InjectTwilioClient = (name?: string): InjectDecorator =>
+  Inject(getTwilioClientToken(name));

@@ -11,10 +11,10 @@ import {
   type RunningApp,
   startApp,
   startMock,
-} from '../test/harness.js';
-import { TwilioOAuthHealthIndicator } from './twilio-oauth.health-indicator.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
+} from '../test/harness';
+import { TwilioOAuthHealthIndicator } from './twilio-oauth.health-indicator';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface';
 
 @Controller('health')
 class HealthController {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { publicErrorMessage, type TokenManager } from '@twilio-oauth/core';
-import { InjectTwilioTokenManager } from './twilio-oauth.decorators.js';
+import { InjectTwilioTokenManager } from './twilio-oauth.decorators';
 
 /**
  * A `@nestjs/terminus` health indicator: `up` when a valid Twilio access token is held, which

@@ -18,15 +18,15 @@ import {
   type RunningApp,
   startApp,
   startMock,
-} from '../test/harness.js';
-import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
-import { InjectTwilioTokenManager } from './twilio-oauth.decorators.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
+} from '../test/harness';
+import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants';
+import { InjectTwilioTokenManager } from './twilio-oauth.decorators';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
 import type {
   TwilioOAuthModuleOptions,
   TwilioOAuthOptionsFactory,
-} from './twilio-oauth-options.interface.js';
+} from './twilio-oauth-options.interface';
 
 let mock: MockServer;
 let running: RunningApp | undefined;

@@ -1,55 +1,49 @@
-import { type DynamicModule, Module } from '@nestjs/common';
-import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
-import { ConfigurableTwilioOAuthModule } from './twilio-oauth.module-definition.js';
-import { tokenManagerProvider } from './twilio-oauth.providers.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { instanceToken } from './twilio-oauth.constants';
+import { FROM_FACTORY, type InstanceShape, instanceProviders } from './twilio-oauth.providers';
+import { getTwilioOAuthOptionsToken } from './twilio-oauth.tokens';
 import type {
   TwilioOAuthModuleAsyncOptions,
   TwilioOAuthModuleForRootOptions,
-} from './twilio-oauth-options.interface.js';
+  TwilioOAuthOptionsFactory,
+} from './twilio-oauth-options.interface';
 
 /**
- * Nest module providing {@link TwilioOAuthService} and the underlying `TokenManager`
- * ({@link TWILIO_TOKEN_MANAGER}). Options are validated while the application boots: bad ones
- * fail the start with an `InvalidOptionsError` naming the option, never its value.
+ * Twilio OAuth tokens for a Nest application: `forRoot()` / `forRootAsync()` register an
+ * instance — the default one, or a named one beside it — whose options are validated while the
+ * application boots (a bad one fails the start, naming the option, never its value).
  *
  * @example
  * ```ts
  * @Module({
  *   imports: [
- *     TwilioOAuthModule.forRoot({
- *       clientId: process.env.TWILIO_CLIENT_ID!,
- *       clientSecret: process.env.TWILIO_CLIENT_SECRET!,
- *     }),
+ *     TwilioOAuthModule.forRoot({ clientId: process.env.TWILIO_CLIENT_ID!, clientSecret: process.env.TWILIO_CLIENT_SECRET! }),
+ *     TwilioOAuthModule.forRoot({ name: 'org', clientId: process.env.ORG_CLIENT_ID!, clientSecret: process.env.ORG_CLIENT_SECRET! }),
  *   ],
  * })
  * export class AppModule {}
  * ```
  */
-@Module({
-  providers: [tokenManagerProvider, TwilioOAuthService],
-  exports: [TwilioOAuthService, TWILIO_TOKEN_MANAGER],
-})
-export class TwilioOAuthModule extends ConfigurableTwilioOAuthModule {
+@Module({})
+export class TwilioOAuthModule {
   /**
-   * Registers the module with static options: core `TokenManagerOptions` (`clientId`,
-   * `clientSecret`, optional `tokenUrl`, `allowedHosts`, `retry`, …) or `{ manager }` to share an
-   * existing `TokenManager`; plus `isGlobal` (default `false`).
-   *
-   * @example
-   * ```ts
-   * TwilioOAuthModule.forRoot({ clientId, clientSecret, isGlobal: true });
-   * ```
+   * Registers an instance with options known now: manager options, `{ manager }` or
+   * `{ forRequest }`, plus `name`, `isGlobal` and `sdkClient` ({@link TwilioOAuthModuleExtras}).
    */
-  static override forRoot(options: TwilioOAuthModuleForRootOptions): DynamicModule {
-    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = TwilioOAuthModule, which the generated method puts in `module:`
-    return super.forRoot(options);
+  static forRoot(options: TwilioOAuthModuleForRootOptions): DynamicModule {
+    const { name, isGlobal, sdkClient, ...rest } = options;
+    const shape = { name, sdkClient, perRequest: 'forRequest' in rest };
+    const provided: Provider[] = [
+      { provide: getTwilioOAuthOptionsToken(name), useValue: rest },
+      { provide: instanceToken('factory-deps', name), useValue: [] },
+    ];
+    return instanceModule(shape, isGlobal, provided, []);
   }
 
   /**
-   * Registers the module with options computed at bootstrap: `useFactory` (with `inject`),
-   * `useClass` or `useExisting` (a {@link TwilioOAuthOptionsFactory}); `imports` for what they
-   * need; `isGlobal` (default `false`).
+   * Registers an instance whose options are computed at bootstrap: `useFactory` (with
+   * `inject`), `useClass` or `useExisting`; `imports` for what they need; `perRequest: true`
+   * when they are `{ forRequest }`.
    *
    * @example
    * ```ts
@@ -63,8 +57,39 @@ export class TwilioOAuthModule extends ConfigurableTwilioOAuthModule {
    * });
    * ```
    */
-  static override forRootAsync(options: TwilioOAuthModuleAsyncOptions): DynamicModule {
-    // biome-ignore lint/complexity/noThisInStatic: `super` keeps `this` = TwilioOAuthModule, which the generated method puts in `module:`
-    return super.forRootAsync(options);
+  static forRootAsync(options: TwilioOAuthModuleAsyncOptions): DynamicModule {
+    const { name, isGlobal, sdkClient, perRequest = false, imports = [] } = options;
+    const factoryClass = options.useClass ?? options.useExisting;
+    const factory: InstanceShape['factory'] = options.useFactory
+      ? (options.useFactory as NonNullable<InstanceShape['factory']>)
+      : (f: TwilioOAuthOptionsFactory) => f.createTwilioOAuthOptions();
+    const provided: Provider[] = [
+      // "Ask the factory": the factory itself runs when the instance's service is made, so a
+      // test that overrides the service (or this token, with the mock's options) never runs it.
+      { provide: getTwilioOAuthOptionsToken(name), useValue: FROM_FACTORY },
+      {
+        provide: instanceToken('factory-deps', name),
+        useFactory: (...deps: unknown[]) => deps,
+        inject: options.useFactory ? (options.inject ?? []) : factoryClass ? [factoryClass] : [],
+      },
+    ];
+    if (options.useClass) provided.push({ provide: options.useClass, useClass: options.useClass });
+    return instanceModule({ name, sdkClient, perRequest, factory }, isGlobal, provided, imports);
   }
+}
+
+function instanceModule(
+  shape: InstanceShape,
+  isGlobal: boolean | undefined,
+  optionsProviders: Provider[],
+  imports: NonNullable<DynamicModule['imports']>,
+): DynamicModule {
+  const { providers, exports } = instanceProviders(shape);
+  return {
+    module: TwilioOAuthModule,
+    global: isGlobal ?? false,
+    imports,
+    providers: [...optionsProviders, ...providers],
+    exports,
+  };
 }

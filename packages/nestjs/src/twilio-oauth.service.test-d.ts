@@ -16,8 +16,8 @@ import {
   type TwilioOAuthModuleOptions,
   type TwilioOAuthOptionsFactory,
   TwilioOAuthService,
-} from './index.js';
-import { TwilioOAuthHealthIndicator } from './terminus.js';
+} from './index';
+import { TwilioOAuthHealthIndicator } from './terminus';
 
 declare const app: INestApplicationContext;
 declare const options: TokenManagerOptions;

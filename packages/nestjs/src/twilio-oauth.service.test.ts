@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { BadGatewayException, ServiceUnavailableException } from '@nestjs/common';
 import { TokenManager, type TokenManagerOptions, TokenRequestError } from '@twilio-oauth/core';
+import { adapterKernel } from '@twilio-oauth/core/adapter';
 import type { MockServer } from '@twilio-oauth/mock-server';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,11 +15,12 @@ import {
   type RunningApp,
   startApp,
   startMock,
-} from '../test/harness.js';
-import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
-import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface.js';
+} from '../test/harness';
+import { TWILIO_TOKEN_MANAGER } from './twilio-oauth.constants';
+import { toHttpException } from './twilio-oauth.exceptions';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
+import type { TwilioOAuthModuleOptions } from './twilio-oauth-options.interface';
 
 let mock: MockServer;
 let running: RunningApp | undefined;
@@ -94,6 +96,7 @@ describe.each(platforms)('TwilioOAuthService on $name', (platform: Platform) => 
         statusCode: 502,
         error: 'Bad Gateway',
         message: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+        code: 'invalid_client',
         twilioCode: 322402,
       });
       expect(res.text).not.toContain(wrongSecret);
@@ -113,6 +116,7 @@ describe.each(platforms)('TwilioOAuthService on $name', (platform: Platform) => 
       statusCode: 503,
       error: 'Service Unavailable',
       message: 'Twilio token service unavailable (server_error)',
+      code: 'server_error',
     });
     expect(res.text).not.toContain(CLIENT_SECRET);
     expect(mock.stats().tokenRequests).toBe(2);
@@ -143,7 +147,7 @@ describe.each(platforms)('TwilioOAuthService on $name', (platform: Platform) => 
 
 describe('TwilioOAuthService rejections', () => {
   const service = (options: TokenManagerOptions) =>
-    new TwilioOAuthService(new TokenManager(options), options);
+    new TwilioOAuthService(adapterKernel(options, { toHttpError: toHttpException, logger: false }));
 
   it('BadGatewayException carries the core error as cause', async () => {
     const twilio = service({ ...managerOptions(mock), clientSecret: 'nope' });
@@ -180,7 +184,9 @@ describe('TwilioOAuthService rejections', () => {
 
   it('leaves a shared manager open on shutdown', async () => {
     const manager = new TokenManager(managerOptions(mock));
-    const twilio = new TwilioOAuthService(manager, { manager });
+    const twilio = new TwilioOAuthService(
+      adapterKernel({ manager }, { toHttpError: toHttpException, logger: false }),
+    );
     await twilio.onApplicationShutdown();
     await expect(manager.getToken()).resolves.toMatchObject({ tokenType: 'Bearer' });
     expect(mock.stats().byClient[CLIENT_ID]?.tokensIssued).toBe(1);

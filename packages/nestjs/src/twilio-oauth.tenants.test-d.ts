@@ -1,11 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { TokenHandle, TokenManager, TokenManagerOptions } from '@twilio-oauth/core';
-import type { ClientTokenHandle } from '@twilio-oauth/core/adapter';
 import { describe, expectTypeOf, it } from 'vitest';
-import { TwilioOAuthModule, type TwilioOAuthRequest, TwilioOAuthService } from './index.js';
+import {
+  type TwilioOAuthHandle,
+  TwilioOAuthModule,
+  type TwilioOAuthRequest,
+  type TwilioOAuthService,
+  type TwilioOAuthTenants,
+} from './index';
 
 declare const options: TokenManagerOptions;
-declare const twilio: TwilioOAuthService;
+declare const twilio: TwilioOAuthTenants;
+declare const service: TwilioOAuthService;
 declare const manager: TokenManager;
 /** What Express's `Request` and Fastify's `raw` are built on. */
 declare const nodeRequest: IncomingMessage;
@@ -20,7 +26,10 @@ describe('the per-request form', () => {
     TwilioOAuthModule.forRoot({
       forRequest: (_req: IncomingMessage & { user: string }) => options,
     });
-    TwilioOAuthModule.forRootAsync({ useFactory: () => ({ forRequest: () => options }) });
+    TwilioOAuthModule.forRootAsync({
+      perRequest: true,
+      useFactory: () => ({ forRequest: () => options }),
+    });
   });
 
   it('refuses credentials or a manager beside forRequest', () => {
@@ -32,7 +41,13 @@ describe('the per-request form', () => {
 
   it('gives the handle of a Node request on either platform', () => {
     expectTypeOf(twilio.forRequest(nodeRequest)).toExtend<TokenHandle>();
-    expectTypeOf(twilio.forRequest(nodeRequest)).toEqualTypeOf<ClientTokenHandle>();
+    expectTypeOf(twilio.forRequest(nodeRequest)).toEqualTypeOf<TwilioOAuthHandle>();
     expectTypeOf<IncomingMessage>().toExtend<TwilioOAuthRequest>();
+  });
+
+  it('keeps the two forms apart: no service method of one credential on the per-request one', () => {
+    expectTypeOf<TwilioOAuthTenants>().not.toHaveProperty('getToken');
+    expectTypeOf<TwilioOAuthService>().not.toHaveProperty('forRequest');
+    expectTypeOf(service.getToken).returns.resolves.toHaveProperty('accessToken');
   });
 });

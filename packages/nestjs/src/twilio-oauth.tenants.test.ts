@@ -18,13 +18,14 @@ import {
   probeProviders,
   type RunningApp,
   startApp,
-} from '../test/harness.js';
-import { TwilioOAuthModule } from './twilio-oauth.module.js';
-import { TwilioOAuthService } from './twilio-oauth.service.js';
+} from '../test/harness';
+import { TwilioOAuthModule } from './twilio-oauth.module';
+import { TwilioOAuthService } from './twilio-oauth.service';
+import { TwilioOAuthTenants } from './twilio-oauth.tenants';
 import type {
   TwilioOAuthModuleOptions,
   TwilioOAuthRequest,
-} from './twilio-oauth-options.interface.js';
+} from './twilio-oauth-options.interface';
 
 const TENANTS = {
   acme: {
@@ -64,13 +65,13 @@ const forRequest = (req: TwilioOAuthRequest): TokenManagerOptions => {
 @Controller()
 class TenantController {
   constructor(
-    private readonly twilio: TwilioOAuthService,
+    private readonly tenants: TwilioOAuthTenants,
     @Inject(MESSAGES_URL) private readonly messagesUrl: string,
   ) {}
 
   @Get('messages')
   async messages(@Req() req: TwilioOAuthRequest) {
-    const res = await this.twilio.forRequest(req).fetch(this.messagesUrl);
+    const res = await this.tenants.forRequest(req).fetch(this.messagesUrl);
     return { status: res.status };
   }
 }
@@ -137,6 +138,7 @@ describe.each(platforms)('TwilioOAuthModule per tenant on $name', (platform: Pla
     expect(JSON.parse(res.text)).toMatchObject({
       statusCode: 502,
       message: expect.stringContaining('invalid_client'),
+      code: 'invalid_client',
       twilioCode: expect.any(Number),
     });
     for (const secret of SECRETS) expect(res.text).not.toContain(secret);
@@ -146,11 +148,27 @@ describe.each(platforms)('TwilioOAuthModule per tenant on $name', (platform: Pla
 
   it('is configured through forRootAsync too, and validated at boot', async () => {
     const call = await start(
-      TwilioOAuthModule.forRootAsync({ useFactory: async () => ({ forRequest }) }),
+      TwilioOAuthModule.forRootAsync({
+        perRequest: true,
+        useFactory: async () => ({ forRequest }),
+      }),
     );
     expect((await call({ 'x-tenant': 'umbrella' })).status).toBe(200);
     await running?.app.close();
     running = undefined;
+
+    // The registration says which service is provided: a factory must return that form.
+    await expect(
+      start(TwilioOAuthModule.forRootAsync({ useFactory: async () => ({ forRequest }) })),
+    ).rejects.toThrow(/Invalid option "forRequest": needs forRootAsync\(\{ perRequest: true/);
+    await expect(
+      start(
+        TwilioOAuthModule.forRootAsync({
+          perRequest: true,
+          useFactory: () => forRequest({ headers: { 'x-tenant': 'acme' } }),
+        }),
+      ),
+    ).rejects.toThrow(/Invalid option "forRequest": missing/);
 
     const bad = (options: unknown) => start(TwilioOAuthModule.forRoot(options as never));
     await expect(bad({ forRequest: 'acme' })).rejects.toThrow(
@@ -164,12 +182,12 @@ describe.each(platforms)('TwilioOAuthModule per tenant on $name', (platform: Pla
   it('closes every pooled manager on application shutdown', async () => {
     const call = await start();
     expect((await call({ 'x-tenant': 'acme' })).status).toBe(200);
-    const twilio = running?.app.get(TwilioOAuthService) as TwilioOAuthService;
+    const twilio = running?.app.get(TwilioOAuthTenants) as TwilioOAuthTenants;
     // A handle whose manager was resolved before the shutdown: the manager itself is closed.
     const held = twilio.forRequest({ headers: { 'x-tenant': 'acme' } });
     await held.getToken();
-    // The service's own methods need a request in this form.
-    await expect(twilio.getToken()).rejects.toMatchObject({ option: 'forRequest' });
+    // No service without a credential of its own: its types cannot promise what would throw.
+    expect(() => running?.app.get(TwilioOAuthService)).toThrow();
 
     await running?.app.close();
     running = undefined;

@@ -14,7 +14,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type { TokenManagerOptions } from '@twilio-oauth/core';
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
-import { TwilioOAuthService } from '../src/twilio-oauth.service.js';
+import { TwilioOAuthService } from '../src/twilio-oauth.service';
 
 /** A secret distinctive enough that finding it anywhere is a leak, not a coincidence. */
 export const CLIENT_ID = 'OQ00000000000000000000000000000001';

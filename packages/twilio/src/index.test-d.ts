@@ -1,5 +1,5 @@
 import type { TokenManager } from '@twilio-oauth/core';
-import type { ClientFactory, ClientTokenHandle, SdkClient } from '@twilio-oauth/core/adapter';
+import type { SdkClient, SdkClientFactory, TwilioOAuthHandle } from '@twilio-oauth/core/adapter';
 import type twilio from 'twilio';
 import type { Twilio } from 'twilio';
 import { describe, expectTypeOf, it } from 'vitest';
@@ -39,7 +39,7 @@ describe('public types', () => {
 
   it("makes the adapters' client the SDK Twilio type, and fits their client option", () => {
     expectTypeOf<SdkClient>().toEqualTypeOf<Twilio>();
-    expectTypeOf<ClientTokenHandle['client']>().toEqualTypeOf<Twilio>();
-    expectTypeOf(twilioClientFactory({ accountSid: 'AC' })).toExtend<ClientFactory>();
+    expectTypeOf<TwilioOAuthHandle['client']>().toEqualTypeOf<Twilio>();
+    expectTypeOf(twilioClientFactory({ accountSid: 'AC' })).toExtend<SdkClientFactory>();
   });
 });

@@ -51,12 +51,12 @@ export function twilioClient(manager: TwilioFetcher, options: TwilioClientOption
 }
 
 /**
- * A client factory for the adapters' `client` option: `(manager) => twilioClient(manager,
+ * A client factory for the adapters' `sdkClient` option: `(manager) => twilioClient(manager,
  * options)`, its options checked now. The adapter builds one client per manager, on first use.
  *
  * @throws {InvalidOptionsError} when an option is missing or wrong (named).
  * @example
- * app.use(twilioOAuth(config, { client: twilioClientFactory({ accountSid }) }));
+ * app.use(twilioOAuth(config, { sdkClient: twilioClientFactory({ accountSid }) }));
  * app.post('/send', async (req, res) => res.json(await req.twilio.client.messages.create(msg)));
  */
 export function twilioClientFactory(

@@ -151,7 +151,11 @@ export function describeEdgeRuntime(
       const body = await response.text();
 
       expect(response.status).toBe(502);
-      expect(body).toBe('Twilio credentials were rejected (invalid_client, Twilio error 322402)');
+      expect(JSON.parse(body)).toEqual({
+        error: 'Twilio credentials were rejected (invalid_client, Twilio error 322402)',
+        code: 'invalid_client',
+        twilioCode: 322402,
+      });
       expect(body).not.toContain(BAD.clientSecret);
     });
 

@@ -99,7 +99,9 @@ export function lifecycleTests(running: (ctx: TestContext) => EdgeSession): void
     await edge.advance(EXPIRES_AFTER_MS - STALE_UNTIL_MS + 6_000);
     const down = await edge.laneToken('stale');
     expect(down.status).toBe(503);
-    expect(down.text).toMatch(/^Twilio token service unavailable \(/);
+    expect(JSON.parse(down.text ?? '')).toMatchObject({
+      error: expect.stringMatching(/^Twilio token service unavailable \(/),
+    });
 
     // The endpoint is back: the next request gets a new token.
     edge.server.setFaults({});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { issueToken } from '../../test/helpers.js';
-import { type OrgFixture, scimUser, sendJson, useOrgFixture } from '../../test/organizations.js';
-import { startMockServer } from '../index.js';
+import { issueToken } from '../../test/helpers';
+import { type OrgFixture, scimUser, sendJson, useOrgFixture } from '../../test/organizations';
+import { startMockServer } from '../index';
 
 let fx: OrgFixture;
 

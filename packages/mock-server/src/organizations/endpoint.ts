@@ -1,16 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerContext } from '../context.js';
-import { requestPath, requestQuery } from '../http.js';
-import { bearerChallenge, passGate } from '../rest-gate.js';
-import { CODES, type ErrorShape, NOT_FOUND, type OrgError, sendOrgError } from './errors.js';
-import { fetchAccount, listAccounts } from './org-accounts.js';
-import type { OrgRequest } from './request.js';
+import type { ServerContext } from '../context';
+import { requestPath, requestQuery } from '../http';
+import { bearerChallenge, passGate } from '../rest-gate';
+import { CODES, type ErrorShape, NOT_FOUND, type OrgError, sendOrgError } from './errors';
+import { fetchAccount, listAccounts } from './org-accounts';
+import type { OrgRequest } from './request';
 import {
   createRoleAssignment,
   deleteRoleAssignment,
   listRoleAssignments,
-} from './role-assignments.js';
-import { createUser, deleteUser, fetchUser, listUsers, writeUser } from './scim-users.js';
+} from './role-assignments';
+import { createUser, deleteUser, fetchUser, listUsers, writeUser } from './scim-users';
 
 /** Every path under this prefix belongs to the Organizations API. */
 export const ORGANIZATIONS_PREFIX = '/Organizations/';

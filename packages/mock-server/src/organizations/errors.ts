@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { sendJson, twilioError } from '../http.js';
+import { sendJson, twilioError } from '../http';
 
 /** The SCIM media type (RFC 7644 §3.1): every SCIM Users answer carries it. */
 export const SCIM_JSON = 'application/scim+json; charset=utf-8';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ContentPage, type OrgFixture, useOrgFixture } from '../../test/organizations.js';
-import type { MockOrgAccount } from '../index.js';
+import { type ContentPage, type OrgFixture, useOrgFixture } from '../../test/organizations';
+import type { MockOrgAccount } from '../index';
 
 let fx: OrgFixture;
 let token: string;

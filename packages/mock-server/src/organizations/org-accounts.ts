@@ -1,7 +1,7 @@
-import { sendJson } from '../http.js';
-import { NOT_FOUND, sendOrgError } from './errors.js';
-import { contentPage, readPaging } from './paging.js';
-import type { OrgRequest } from './request.js';
+import { sendJson } from '../http';
+import { NOT_FOUND, sendOrgError } from './errors';
+import { contentPage, readPaging } from './paging';
+import type { OrgRequest } from './request';
 
 /** The spec's `PageSize` for Accounts: default 50, at most 100. */
 const LIMITS = { defaultSize: 50, maxSize: 100 } as const;

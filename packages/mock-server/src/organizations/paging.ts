@@ -1,4 +1,4 @@
-import { CODES, type OrgError } from './errors.js';
+import { CODES, type OrgError } from './errors';
 
 /** Where a page starts: the first page, or after / before the item a `PageToken` names. */
 export interface PageRequest {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ServerContext } from '../context.js';
-import { mediaType } from '../http.js';
+import type { ServerContext } from '../context';
+import { mediaType } from '../http';
 
 /** One authorized Organizations API request, for the resource handlers. */
 export interface OrgRequest {

@@ -6,7 +6,7 @@ import {
   sendJson,
   sid,
   useOrgFixture,
-} from '../../test/organizations.js';
+} from '../../test/organizations';
 
 let fx: OrgFixture;
 let token: string;

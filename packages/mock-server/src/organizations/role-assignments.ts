@@ -1,8 +1,8 @@
-import { sendJson } from '../http.js';
-import { CODES, NOT_FOUND, type OrgError, sendOrgError } from './errors.js';
-import { contentPage, readPaging } from './paging.js';
-import { type OrgRequest, readJson } from './request.js';
-import type { RoleAssignment } from './store.js';
+import { sendJson } from '../http';
+import { CODES, NOT_FOUND, type OrgError, sendOrgError } from './errors';
+import { contentPage, readPaging } from './paging';
+import { type OrgRequest, readJson } from './request';
+import type { RoleAssignment } from './store';
 
 /** The spec's `PageSize` for Role Assignments: default 100, at most 100. */
 const LIMITS = { defaultSize: 100, maxSize: 100 } as const;

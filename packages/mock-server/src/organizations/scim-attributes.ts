@@ -1,4 +1,4 @@
-import type { ScimType } from './errors.js';
+import type { ScimType } from './errors';
 
 /** The core User schema URN (RFC 7643 §4.1). */
 export const SCIM_USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';

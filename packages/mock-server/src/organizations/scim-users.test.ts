@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type OrgFixture, scimUser, sendJson, useOrgFixture } from '../../test/organizations.js';
+import { type OrgFixture, scimUser, sendJson, useOrgFixture } from '../../test/organizations';
 
 let fx: OrgFixture;
 let token: string;

@@ -1,14 +1,14 @@
-import { sendJson } from '../http.js';
-import { CODES, NOT_FOUND, type OrgError, SCIM_JSON, sendOrgError } from './errors.js';
-import type { OrgRequest } from './request.js';
-import { readJson } from './request.js';
+import { sendJson } from '../http';
+import { CODES, NOT_FOUND, type OrgError, SCIM_JSON, sendOrgError } from './errors';
+import type { OrgRequest } from './request';
+import { readJson } from './request';
 import {
   type AttributesResult,
   patchAttributes,
   readAttributes,
   SCIM_USER_SCHEMA,
-} from './scim-attributes.js';
-import { newSid, newVersion, type ScimUserRecord } from './store.js';
+} from './scim-attributes';
+import { newSid, newVersion, type ScimUserRecord } from './store';
 
 const LIST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 const BODY_TYPES = ['application/json', 'application/scim+json'];

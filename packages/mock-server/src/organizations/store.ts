@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MockOrgAccount } from '../types.js';
+import type { MockOrgAccount } from '../types';
 
 const hex = (bytes: number): string => randomBytes(bytes).toString('hex');
 

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SECRET, startServer, type TestServer } from '../test/token-server';
-import { createTokenHandle, managerSource } from './adapter';
-import { InvalidOptionsError, TokenRequestError } from './errors';
+import { SECRET, startServer, type TestServer } from '../../test/token-server';
+import { InvalidOptionsError, TokenRequestError } from '../errors';
+import { TokenManager } from '../token-manager';
+import type { TokenManagerOptions } from '../types';
 import { CONSOLE_FAILURE_LOGGER, FailureLog, failureLog } from './failure-log';
-import { TokenManager } from './token-manager';
-import type { TokenManagerOptions } from './types';
+import { adapterKernel } from './kernel';
 
 let server: TestServer;
 const managers: TokenManager[] = [];
@@ -47,11 +47,8 @@ describe('FailureLog through a handle', () => {
     const { lines, logger } = recorder();
     const manager = new TokenManager(options());
     managers.push(manager);
-    const handle = createTokenHandle(
-      () => manager,
-      (e) => e,
-      { failures: new FailureLog(logger) },
-    );
+    const kernel = adapterKernel({ manager }, { toHttpError: (failure) => failure.cause, logger });
+    const handle = kernel.scope(undefined).handle;
 
     server.onToken = reject;
     for (let i = 0; i < 5; i++) await expect(handle.getToken()).rejects.toThrow(TokenRequestError);
@@ -85,35 +82,34 @@ describe('FailureLog through a handle', () => {
 
   it('keeps one state per credential of a pool', async () => {
     const { lines, logger } = recorder();
-    const failures = new FailureLog(logger);
-    const source = managerSource<string>((id) => options({ clientId: id }));
+    const kernel = adapterKernel<string>((id) => options({ clientId: id }), {
+      toHttpError: (failure) => failure.cause,
+      logger,
+    });
     server.onToken = (_n, req) =>
       req.form.get('client_id') === 'OQbad'
         ? reject()
         : { body: { access_token: 'ok', token_type: 'Bearer', expires_in: 3600 } };
     try {
       for (const id of ['OQbad', 'OQgood', 'OQbad', 'OQgood', 'OQbad']) {
-        const handle = createTokenHandle(
-          () => source.managerFor(id),
-          (e) => e,
-          { failures },
-        );
-        await handle.getToken().catch(() => undefined);
+        await kernel
+          .scope(id)
+          .handle.getToken()
+          .catch(() => undefined);
       }
       expect(lines.map(({ line }) => line.includes('OQbad'))).toEqual([true]);
     } finally {
-      await source.close();
+      await kernel.close();
     }
   });
 
   it('ignores what says nothing about the token service: a closed manager, not a token failure', async () => {
     const { lines, logger } = recorder();
     const manager = new TokenManager(options());
-    const handle = createTokenHandle(
-      () => manager,
-      (e) => e,
-      { failures: new FailureLog(logger) },
-    );
+    const { handle } = adapterKernel(
+      { manager },
+      { toHttpError: (failure) => failure.cause, logger },
+    ).scope(undefined);
     await expect(handle.fetch('https://evil.example/')).rejects.toThrow();
     await manager.close();
     await expect(handle.getToken()).rejects.toThrow();

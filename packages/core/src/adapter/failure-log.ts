@@ -1,8 +1,9 @@
-import { httpStatusForError, InvalidOptionsError, publicErrorMessage } from './errors';
+import { httpStatusForError, InvalidOptionsError, publicErrorMessage } from '../errors';
 
 /**
- * Where an adapter reports token failures: two methods taking one line of text, as
- * `console`, pino, winston and Nest's `Logger` (through a two-line wrapper) all have.
+ * Where an adapter reports token failures (its `logger` option): two methods taking one line of
+ * text, as `console`, pino and winston have. A line names the credential key (token URL + client
+ * id) and the error codes, never a secret or token.
  */
 export interface FailureLogger {
   /** A credential's token failures began, or changed kind (rejected ↔ unavailable). */
