@@ -161,7 +161,11 @@ function expressExamples(): {
   for (const block of blocks) {
     if (block.marker.kind !== 'check' || !/from 'express'/.test(block.code)) continue;
     // `declare global` only types; a declared value would be missing when it runs.
-    if (!/const app = express\(\)/.test(block.code) || /\bdeclare\s+(const|let|var|function|class)\b/.test(block.code)) continue;
+    if (
+      !/const app = express\(\)/.test(block.code) ||
+      /\bdeclare\s+(const|let|var|function|class)\b/.test(block.code)
+    )
+      continue;
     const routes = [...block.code.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)'/g)].map(
       ([, method = 'get', path = '/']) => ({
         method: method.toUpperCase(),
