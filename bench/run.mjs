@@ -2,7 +2,7 @@
 // Orchestrator of `pnpm bench`: runs the sections, prints a table, writes
 // results/latest.{md,json} and results/chart.svg.
 //
-//   node --expose-gc run.mjs [--smoke] [--only=core,peers,orgs,frameworks,fleet,memory,workers] [--out=DIR]
+//   node --expose-gc run.mjs [--smoke] [--only=core,peers,orgs,frameworks,fleet,fleet-scale,memory,workers] [--out=DIR]
 //   node run.mjs --from=results/latest.json   (rewrites the Markdown and SVG from saved figures)
 //
 // --smoke: tiny counts and durations (seconds in all), used by run.test.mjs so the
@@ -24,6 +24,7 @@ const SECTIONS = {
   orgs: () => import('./suites/orgs.mjs').then((m) => m.runOrgs),
   frameworks: () => import('./suites/frameworks.mjs').then((m) => m.runFrameworks),
   fleet: () => import('./suites/fleet.mjs').then((m) => m.runFleet),
+  'fleet-scale': () => import('./suites/fleet-scale.mjs').then((m) => m.runFleetScale),
   memory: () => import('./suites/memory.mjs').then((m) => m.runMemory),
   workers: () => import('./suites/workers.mjs').then((m) => m.runWorkers),
 };

@@ -142,13 +142,29 @@ describe('pnpm bench --smoke', () => {
     expect(section.fleet.memory.tokenRequestsPerLifetime).toBe(8);
     expect(section.fleet.memory.generationsAgree).toBe(true);
     if (hasRedis) {
-      expect(section.fleet.redis.tokenRequestsPerLifetime).toBe(1);
-      expect(section.fleet.redis.generationsAgree).toBe(true);
-      expect(section.hitCost.storeReadsDuringHits).toBe(0);
-      positive(section.hitCost.redisStoreNs);
+      for (const client of ['ioredis', 'node-redis', 'iovalkey', 'upstash']) {
+        expect(section.fleet[client].tokenRequestsPerLifetime).toBe(1);
+        expect(section.fleet[client].generationsAgree).toBe(true);
+        expect(section.hitCost[client].storeReadsDuringHits).toBe(0);
+        positive(section.hitCost[client].redisStoreNs);
+      }
     } else {
-      expect(section.fleet.redis).toBeUndefined();
+      expect(section.fleet.ioredis).toBeUndefined();
     }
+  });
+
+  test('fleet-scale: managers renewing together make one token request on every client', async () => {
+    const { section, markdown } = await smoke('fleet-scale');
+    if (section.skipped) return;
+    expect(Object.keys(section.clients)).toEqual(
+      expect.arrayContaining(['ioredis', 'node-redis', 'iovalkey', 'upstash']),
+    );
+    for (const row of Object.values(section.clients)) {
+      expect(row.renewalTokenRequests).toBe(1);
+      positive(row.redisCommands);
+      positive(row.slowestWaitMs);
+    }
+    expect(markdown).toContain('## Fleet at scale');
   });
 
   test('workers: 1 token request per lifetime with the Durable Object store, none for a new isolate', async () => {

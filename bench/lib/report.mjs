@@ -288,18 +288,25 @@ function honoInProcessLines(h) {
 
 function fleetSection(fleet) {
   const rows = Object.entries(fleet.fleet).map(([mode, f]) => [
-    mode === 'redis' ? '@twilio-oauth/redis store' : 'memory only',
+    mode === 'memory' ? 'memory only' : `@twilio-oauth/redis on ${mode}`,
     f.processes,
     f.simulatedHours,
     `${f.tokenGenerations}${f.generationsAgree ? '' : ' (processes disagree)'}`,
     f.tokenRequests,
     `**${f.tokenRequestsPerLifetime}**`,
   ]);
-  const hit = fleet.hitCost;
+  const hits = Object.entries(fleet.hitCost ?? {}).map(([client, h]) => [
+    client,
+    `**${h.redisStoreNs}**`,
+    h.plainNs,
+    `${h.ratioToPlain}×`,
+    h.floorNs,
+    h.storeReadsDuringHits,
+  ]);
   return [
     `## Fleet (${loadOf(fleet)}, ${fleet.durationS} s)`,
     '',
-    `8 processes on one simulated clock (steps of ${fleet.stepSeconds} s, token lifetime ${fleet.tokenTtlSeconds} s, refresh ahead 300 s), Redis: ${fleet.redis ?? 'not available'}.`,
+    `8 processes on one simulated clock (steps of ${fleet.stepSeconds} s, token lifetime ${fleet.tokenTtlSeconds} s, refresh ahead 300 s), Redis: ${fleet.redis ?? 'not available'}; Upstash through the REST fixture of the Redis tests in front of it; the Cluster clients on a three-master Redis Cluster started for the run.`,
     '',
     table(
       [
@@ -313,9 +320,56 @@ function fleetSection(fleet) {
       rows,
     ),
     '',
-    hit
-      ? `Cache hit with the Redis store configured: **${hit.redisStoreNs} ns/op** vs plain manager ${hit.plainNs} ns/op (${hit.ratioToPlain}×), floor ${hit.floorNs} ns; Redis reads during the hits: ${hit.storeReadsDuringHits}.`
+    hits.length > 0
+      ? table(
+          [
+            'cache hit, store on',
+            'ns/op',
+            'plain manager ns/op',
+            'ratio',
+            'floor ns',
+            'Redis reads during the hits',
+          ],
+          hits,
+        )
       : 'Cache hit with the Redis store: not measured (no Redis).',
+  ].join('\n');
+}
+
+function fleetScaleSection(scale) {
+  if (scale.skipped) return `## Fleet at scale\n\nNot measured: ${scale.skipped}.`;
+  const rows = Object.entries(scale.clients).map(([client, r]) => [
+    client,
+    r.managers,
+    `**${r.renewalTokenRequests}**`,
+    `${r.redisCommands}${r.restCommands === undefined ? '' : ` (${r.restCommands} over REST)`}`,
+    r.commandsPerManager,
+    Object.entries(r.byCommand)
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', '),
+    r.medianWaitMs,
+    r.p95WaitMs,
+    `**${r.slowestWaitMs}**`,
+  ]);
+  return [
+    `## Fleet at scale (${loadOf(scale)}, ${scale.durationS} s)`,
+    '',
+    `${scale.managers} managers in one process, each on its own connection, hold one token and reach its expiry together (token lifetime ${scale.tokenTtlSeconds} s, clock moved past it). For that renewal: token requests, the store's commands as the Redis servers count them (INFO commandstats, which also counts the GET and DEL run inside the lock's release script), and each caller's wait for its renewed token.`,
+    '',
+    table(
+      [
+        'client',
+        'managers',
+        'token requests',
+        'Redis commands',
+        'per manager',
+        'by command',
+        'median wait ms',
+        'p95 wait ms',
+        'slowest wait ms',
+      ],
+      rows,
+    ),
   ].join('\n');
 }
 
@@ -415,6 +469,7 @@ function targetsSection(targets) {
 export function toMarkdown(results) {
   const m = results.machine;
   const { core, peers, orgs, frameworks, fleet, memory, workers } = results.sections;
+  const scale = results.sections['fleet-scale'];
   return [
     `# twilio-oauth benchmarks — ${results.mode} run`,
     '',
@@ -429,6 +484,7 @@ export function toMarkdown(results) {
     ...(orgs ? ['', orgsSection(orgs)] : []),
     ...(frameworks ? ['', frameworksSection(frameworks)] : []),
     ...(fleet ? ['', fleetSection(fleet)] : []),
+    ...(scale ? ['', fleetScaleSection(scale)] : []),
     ...(memory ? ['', memorySection(memory)] : []),
     ...(workers ? ['', workersSection(workers)] : []),
     '',

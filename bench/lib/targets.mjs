@@ -148,24 +148,37 @@ export function evaluateTargets(results) {
   }
 
   if (fleet) {
-    const redis = fleet.fleet.redis;
-    add(
-      'fleet',
-      `fleet of ${fleet.fleet.memory.processes} with Redis: 1 token request per lifetime`,
-      redis
-        ? `${redis.tokenRequestsPerLifetime} (memory only: ${fleet.fleet.memory.tokenRequestsPerLifetime})`
-        : 'Redis not available',
-      redis ? redis.tokenRequestsPerLifetime === 1 : null,
-    );
-    const hit = fleet.hitCost;
-    add(
-      'fleet',
-      'cache hit with the Redis store stays a memory hit (≈ plain cached get)',
-      hit
-        ? `${hit.redisStoreNs} ns vs plain ${hit.plainNs} ns (${hit.ratioToPlain}×), ${hit.storeReadsDuringHits} store reads`
-        : 'Redis not available',
-      hit ? hit.storeReadsDuringHits === 0 && hit.ratioToPlain <= 1.2 : null,
-    );
+    const stores = Object.entries(fleet.fleet).filter(([mode]) => mode !== 'memory');
+    for (const [client, f] of stores) {
+      add(
+        'fleet',
+        `fleet of ${f.processes} on ${client}: 1 token request per lifetime`,
+        `${f.tokenRequestsPerLifetime} (memory only: ${fleet.fleet.memory.tokenRequestsPerLifetime})`,
+        f.tokenRequestsPerLifetime === 1,
+      );
+    }
+    if (stores.length === 0)
+      add('fleet', 'fleet with Redis: 1 token request per lifetime', 'Redis not available', null);
+    for (const [client, hit] of Object.entries(fleet.hitCost ?? {})) {
+      add(
+        'fleet',
+        `cache hit with the store on ${client} stays a memory hit (≈ plain cached get)`,
+        `${hit.redisStoreNs} ns vs plain ${hit.plainNs} ns (${hit.ratioToPlain}×), ${hit.storeReadsDuringHits} store reads`,
+        hit.storeReadsDuringHits === 0 && hit.ratioToPlain <= 1.2,
+      );
+    }
+  }
+
+  const scale = results.sections['fleet-scale'];
+  if (scale?.clients) {
+    for (const [client, r] of Object.entries(scale.clients)) {
+      add(
+        'fleet-scale',
+        `${r.managers} managers on ${client} renewing together: 1 token request`,
+        `${r.renewalTokenRequests}; ${r.commandsPerManager} Redis commands per manager; slowest caller ${r.slowestWaitMs} ms`,
+        r.renewalTokenRequests === 1,
+      );
+    }
   }
 
   if (memory) {

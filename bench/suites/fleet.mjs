@@ -1,4 +1,5 @@
 import { startMockServer } from '@twilio-oauth/mock-server';
+import { startFleetServers } from '../lib/fleet-servers.mjs';
 import { startWorker } from '../lib/ipc.mjs';
 import { pairedRatio } from '../lib/measure.mjs';
 import { deleteKeys, REDIS_URL, redisAvailable, uniquePrefix } from '../lib/redis.mjs';
@@ -13,8 +14,10 @@ const STEP_MS = 300_000;
 /**
  * Fleet: 8 processes on one simulated clock (driven from here, shared with the
  * mock server), token requests per token lifetime with each process on its own
- * memory and with @twilio-oauth/redis; then the cost of a cache hit with the
- * Redis store configured.
+ * memory and with @twilio-oauth/redis on each client (ioredis, node-redis,
+ * iovalkey, Upstash through its REST fixture, and the ioredis and node-redis
+ * cluster clients on a three-master Redis Cluster); then the cost of a cache hit
+ * with the store on each client, and the Redis reads during those hits.
  */
 export async function runFleet({ smoke, log }) {
   const lifetimes = smoke ? 2 : 6;
@@ -25,13 +28,17 @@ export async function runFleet({ smoke, log }) {
   const prefix = uniquePrefix('fleet');
   log(`fleet: starting ${PROCESSES} processes`);
   const workers = await Promise.all(Array.from({ length: PROCESSES }, () => startWorker(WORKER)));
+  const servers = hasRedis ? await startFleetServers(REDIS_URL) : undefined;
   try {
-    const modes = hasRedis ? ['memory', 'redis'] : ['memory'];
+    const kinds = servers?.kinds ?? {};
+    const modes = ['memory', ...Object.keys(kinds)];
     const fleet = {};
-    for (const mode of modes) {
+    for (const [i, mode] of modes.entries()) {
       log(`fleet: ${mode}, ${lifetimes} token lifetimes`);
       const redis =
-        mode === 'redis' ? { url: REDIS_URL, keyPrefix: `${prefix}${mode}:` } : undefined;
+        mode === 'memory'
+          ? undefined
+          : { kind: kinds[mode], endpoints: servers.endpoints, keyPrefix: `${prefix}${i}:` };
       await Promise.all(workers.map((w) => w.call('init', { target, now: simNow, redis })));
       mock.reset();
       // Refresh ahead (300 s) makes a token's useful life 3 300 s: 11 steps of 300 s.
@@ -53,17 +60,18 @@ export async function runFleet({ smoke, log }) {
       };
     }
 
-    let hitCost = null;
-    if (hasRedis) {
-      log('fleet: cache-hit cost with the Redis store');
+    const hitCost = {};
+    for (const [label, kind] of Object.entries(kinds)) {
+      log(`fleet: cache-hit cost with the store on ${label}`);
       const { results, storeReadsDuringHits } = await workers[0].call('hitCost', {
-        redisUrl: REDIS_URL,
+        kind,
+        endpoints: servers.endpoints,
         keyPrefix: `${prefix}hit:`,
         ...(smoke
           ? { rounds: 1, timeMs: 50, batch: 100 }
-          : { rounds: 5, timeMs: 500, batch: 1_000 }),
+          : { rounds: 5, timeMs: 300, batch: 1_000 }),
       });
-      hitCost = {
+      hitCost[label] = {
         floorNs: round(results.floor.nsPerOp, 1),
         plainNs: round(results.plain.nsPerOp, 1),
         redisStoreNs: round(results.redisStore.nsPerOp, 1),
@@ -76,10 +84,11 @@ export async function runFleet({ smoke, log }) {
       tokenTtlSeconds: TOKEN_TTL_S,
       stepSeconds: STEP_MS / 1000,
       fleet,
-      hitCost,
+      hitCost: hasRedis ? hitCost : null,
     };
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));
+    await servers?.close();
     await mock.close();
     if (hasRedis) await deleteKeys(prefix);
   }

@@ -2,14 +2,15 @@
 // optionally sharing its token through Redis with the seven other processes.
 import { TokenManager } from '@twilio-oauth/core';
 import { RedisTokenStore } from '@twilio-oauth/redis';
-import { Redis } from 'ioredis';
+import { connect } from '../lib/fleet-servers.mjs';
 import { serve } from '../lib/ipc.mjs';
 import { nsPerOp } from '../lib/measure.mjs';
 
 let target;
 let clock = 0;
 let manager;
-let redis;
+/** Open connections by client kind: one per kind per process. */
+const connections = new Map();
 const seen = new Set();
 
 const managerOptions = (store, now) => ({
@@ -30,10 +31,10 @@ class CountingStore extends RedisTokenStore {
   }
 }
 
-const redisClient = (url) => {
-  redis ??= new Redis(url, { maxRetriesPerRequest: 1 });
-  return redis;
-};
+async function clientOf(kind, endpoints) {
+  if (!connections.has(kind)) connections.set(kind, connect(kind, endpoints));
+  return (await connections.get(kind)).client;
+}
 
 serve({
   async init(arg) {
@@ -42,7 +43,10 @@ serve({
     seen.clear();
     clock = arg.now;
     const store = arg.redis
-      ? new RedisTokenStore({ client: redisClient(arg.redis.url), keyPrefix: arg.redis.keyPrefix })
+      ? new RedisTokenStore({
+          client: await clientOf(arg.redis.kind, arg.redis.endpoints),
+          keyPrefix: arg.redis.keyPrefix,
+        })
       : undefined;
     manager = new TokenManager(managerOptions(store, () => clock));
   },
@@ -57,8 +61,8 @@ serve({
     return { distinctTokens: seen.size };
   },
   // Cache-hit cost with the Redis store configured, against a store-less manager and the floor.
-  async hitCost({ redisUrl, keyPrefix, rounds, timeMs, batch }) {
-    const store = new CountingStore({ client: redisClient(redisUrl), keyPrefix });
+  async hitCost({ kind, endpoints, keyPrefix, rounds, timeMs, batch }) {
+    const store = new CountingStore({ client: await clientOf(kind, endpoints), keyPrefix });
     const withRedis = new TokenManager(managerOptions(store));
     const plain = new TokenManager(managerOptions());
     const resolved = Promise.resolve(await plain.getToken());
@@ -85,6 +89,6 @@ serve({
   },
   async onExit() {
     await manager?.close();
-    await redis?.quit();
+    for (const connection of connections.values()) await (await connection).close();
   },
 });

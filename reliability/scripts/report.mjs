@@ -17,6 +17,7 @@ const EXPECTED = [
   'hostile-token',
   'multi-tenant',
   'options',
+  'redis-failover',
   'redis-faults',
   'response-parser',
   'secret-rotation',

@@ -6,8 +6,10 @@
  *
  * @packageDocumentation
  */
+
+export type { EncryptionKey, WebCryptoKey } from '@twilio-oauth/core/store-kit';
+export { StoreError, type StoreErrorCode } from '@twilio-oauth/core/store-kit';
 export { TwilioTokenBroker } from './broker';
-export type { EncryptionKey } from './codec';
 export {
   DEFAULT_BROKER_LOCK_WAIT_MS,
   DEFAULT_BROKER_TIMEOUT_MS,

@@ -42,6 +42,30 @@ describe('durableObjectStore', () => {
     const fromBytes = durableObjectStore(namespace, { encryptionKey: bytes() });
     expect(durableObjectStore(namespace, { encryptionKey: bytes() })).toBe(fromBytes);
     expect(durableObjectStore(namespace, { encryptionKey: bytes().fill(4) })).not.toBe(fromBytes);
+    // So does a list of older keys made per request.
+    const rotating = () => ({ encryptionKey: KEY, decryptionKeys: [bytes()] });
+    expect(durableObjectStore(namespace, rotating())).toBe(
+      durableObjectStore(namespace, rotating()),
+    );
+  });
+
+  it('opens values of an older key (rotation) and seals new ones with the current key', async () => {
+    const { namespace } = memoryNamespace();
+    const oldKey = new Uint8Array(32).fill(5);
+    await durableObjectStore(namespace, { encryptionKey: oldKey }).set(
+      'credential-r',
+      TOKEN,
+      60_000,
+    );
+    const rotated = durableObjectStore(namespace, { encryptionKey: KEY, decryptionKeys: [oldKey] });
+    expect(await rotated.get('credential-r')).toEqual(TOKEN);
+    await rotated.set('credential-r', TOKEN, 60_000);
+    expect(await durableObjectStore(namespace, { encryptionKey: KEY }).get('credential-r')).toEqual(
+      TOKEN,
+    );
+    expect(() => durableObjectStore(namespace, { decryptionKeys: [oldKey] })).toThrow(
+      /"decryptionKeys"/,
+    );
   });
 
   it('rejects what is not a namespace binding and invalid options, naming them', () => {
@@ -136,7 +160,7 @@ describe('durableObjectStore', () => {
     expect(await durableObjectStore(namespace).get('credential-2')).toEqual(TOKEN);
   });
 
-  it('rejects with broker_timeout when the object does not answer, then skips the lock', async () => {
+  it('rejects with store_timeout when the object does not answer, then skips the lock', async () => {
     let fetches = 0;
     const silent: TokenBrokerNamespace = {
       idFromName: (name) => name,
@@ -150,10 +174,10 @@ describe('durableObjectStore', () => {
     const store = durableObjectStore(silent, { timeoutMs: 20 });
     const error = await store.get('credential-secret-bound-id').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TokenBrokerError);
-    expect(error).toMatchObject({ code: 'broker_timeout', operation: 'get' });
+    expect(error).toMatchObject({ code: 'store_timeout', operation: 'get' });
     expect(String(error)).not.toContain('credential-secret-bound-id');
     await expect(store.acquireLock('credential-secret-bound-id', 1_000)).rejects.toMatchObject({
-      code: 'broker_error',
+      code: 'store_error',
       operation: 'lock',
     });
     expect(fetches).toBe(1);
@@ -174,7 +198,11 @@ describe('durableObjectStore', () => {
       'lock',
       'set',
     ]);
-    expect(errors[0]).toMatchObject({ error: { code: 'broker_error', name: 'TokenBrokerError' } });
+    expect(errors[0]).toMatchObject({ error: { code: 'store_error', name: 'TokenBrokerError' } });
+    // The object's own error reaches the event only as its name: never its message.
+    const cause = errors[0]?.type === 'store.error' ? errors[0].error.cause : undefined;
+    expect(cause).toMatchObject({ name: 'Error' });
+    expect(String(cause)).not.toContain('Durable Object reset');
     expect(server.stats().tokenRequests).toBe(1);
   });
 });

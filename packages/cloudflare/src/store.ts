@@ -1,10 +1,11 @@
+import { InvalidOptionsError, type StoredToken, type TokenStore } from '@twilio-oauth/core';
 import {
-  InvalidOptionsError,
-  type StoredToken,
-  type TokenStore,
-  TwilioOAuthError,
-} from '@twilio-oauth/core';
-import { decodeToken, type EncryptionKey, encodeToken, keyLoader } from './codec';
+  callWithin,
+  checkMillis,
+  StoreError,
+  TokenCodec,
+  type TokenEncryptionOptions,
+} from '@twilio-oauth/core/store-kit';
 import { BROKER_ORIGIN, type BrokerOperation, type LockAnswer, MAX_LOCK_WAIT_MS } from './protocol';
 import type { TokenBrokerNamespace } from './types';
 
@@ -17,12 +18,9 @@ export const DEFAULT_BROKER_TIMEOUT_MS = 2_000;
 export const DEFAULT_BROKER_LOCK_WAIT_MS = 5_000;
 
 /** Options of {@link durableObjectStore}. */
-export interface DurableObjectStoreOptions {
-  /**
-   * Encrypts tokens with AES-256-GCM before they leave the isolate, so the object's
-   * storage holds only ciphertext. Default: none. Keep it in a secret binding.
-   */
-  readonly encryptionKey?: EncryptionKey;
+export interface DurableObjectStoreOptions extends TokenEncryptionOptions {
+  // `encryptionKey` (keep it in a secret binding) encrypts tokens before they leave
+  // the isolate, so the object's storage holds only ciphertext.
   /**
    * Longest wait for one answer of the object before the store call rejects (the
    * manager then carries on from its own memory). Default {@link DEFAULT_BROKER_TIMEOUT_MS}.
@@ -52,18 +50,18 @@ interface Held {
 const stores = new WeakMap<object, readonly Held[]>();
 const MAX_STORES_PER_NAMESPACE = 8;
 
-/** Equal settings: by value, key bytes included (a key decoded per request is the same key). */
+/**
+ * Equal settings: by value, key bytes and key lists included (keys decoded per
+ * request, or a `decryptionKeys` array made per request, are the same keys).
+ */
 function same(a: unknown, b: unknown): boolean {
   if (a instanceof Uint8Array && b instanceof Uint8Array) {
     return a.length === b.length && a.every((byte, i) => byte === b[i]);
   }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, i) => same(item, b[i]));
+  }
   return a === b;
-}
-
-function millis(name: string, value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value === 'number' && value >= 0 && value <= max) return value;
-  throw new InvalidOptionsError(name, `must be a number of milliseconds from 0 to ${max}`);
 }
 
 /**
@@ -101,15 +99,27 @@ export function durableObjectStore(
       'must be a Durable Object namespace binding (is it declared in wrangler.toml?)',
     );
   }
-  const { encryptionKey, timeoutMs, lockWaitMs } = Object(options) as DurableObjectStoreOptions;
-  const settings = [encryptionKey, timeoutMs, lockWaitMs];
+  const { encryptionKey, decryptionKeys, timeoutMs, lockWaitMs } = Object(
+    options,
+  ) as DurableObjectStoreOptions;
+  const settings = [encryptionKey, decryptionKeys, timeoutMs, lockWaitMs];
   const held = stores.get(namespace) ?? [];
   const found = held.find((h) => h.settings.every((value, i) => same(value, settings[i])));
   if (found) return found.store;
   const store = new BrokerStore(namespace, {
-    key: encryptionKey === undefined ? undefined : keyLoader(encryptionKey),
-    timeoutMs: millis('timeoutMs', timeoutMs, DEFAULT_BROKER_TIMEOUT_MS, 600_000),
-    lockWaitMs: millis('lockWaitMs', lockWaitMs, DEFAULT_BROKER_LOCK_WAIT_MS, MAX_LOCK_WAIT_MS),
+    codec: TokenCodec.create({ encryptionKey, decryptionKeys }),
+    timeoutMs: checkMillis({
+      name: 'timeoutMs',
+      value: timeoutMs,
+      fallback: DEFAULT_BROKER_TIMEOUT_MS,
+      max: 600_000,
+    }),
+    lockWaitMs: checkMillis({
+      name: 'lockWaitMs',
+      value: lockWaitMs,
+      fallback: DEFAULT_BROKER_LOCK_WAIT_MS,
+      max: MAX_LOCK_WAIT_MS,
+    }),
   });
   // A few option sets per binding (routes may differ); more means options made per request.
   stores.set(namespace, [{ store, settings }, ...held].slice(0, MAX_STORES_PER_NAMESPACE));
@@ -118,7 +128,7 @@ export function durableObjectStore(
 
 class BrokerStore implements DurableObjectTokenStore {
   readonly #namespace: TokenBrokerNamespace;
-  readonly #key: (() => Promise<CryptoKey>) | undefined;
+  readonly #codec: TokenCodec;
   readonly #timeoutMs: number;
   readonly #lockWaitMs: number;
   /**
@@ -131,10 +141,10 @@ class BrokerStore implements DurableObjectTokenStore {
 
   constructor(
     namespace: TokenBrokerNamespace,
-    settings: { key?: () => Promise<CryptoKey>; timeoutMs: number; lockWaitMs: number },
+    settings: { codec: TokenCodec; timeoutMs: number; lockWaitMs: number },
   ) {
     this.#namespace = namespace;
-    this.#key = settings.key;
+    this.#codec = settings.codec;
     this.#timeoutMs = settings.timeoutMs;
     this.#lockWaitMs = settings.lockWaitMs;
   }
@@ -143,12 +153,12 @@ class BrokerStore implements DurableObjectTokenStore {
     let value = this.#arrived.get(key);
     this.#arrived.delete(key);
     value ??= ((await this.#call(key, 'get', {})) as { value?: unknown }).value as string;
-    return typeof value === 'string' ? decodeToken(value, key, this.#key) : undefined;
+    return typeof value === 'string' ? this.#codec.decode(value, key) : undefined;
   }
 
   async set(key: string, token: StoredToken, ttlMs: number): Promise<void> {
     this.#arrived.delete(key);
-    const value = await encodeToken(token, key, this.#key);
+    const value = await this.#codec.encode(token, key);
     await this.#call(key, 'set', { value, ttlMs: Math.max(0, Math.ceil(ttlMs)) });
   }
 
@@ -161,7 +171,7 @@ class BrokerStore implements DurableObjectTokenStore {
     // The manager asks for the lock right after its read: if that read just failed, a
     // lock call would only add a wait (up to timeoutMs + lockWaitMs) before it fetches.
     if ((this.#failedUntil.get(key) ?? 0) > Date.now()) {
-      throw new TokenBrokerError('broker_error', 'lock', 'not tried: the object just failed');
+      throw new TokenBrokerError('store_error', 'lock', 'not tried: the object just failed');
     }
     const owner = crypto.randomUUID();
     const waitMs = this.#lockWaitMs;
@@ -190,58 +200,37 @@ class BrokerStore implements DurableObjectTokenStore {
     // A stub is made per call: it is an I/O object, bound to the request that made it.
     const namespace = this.#namespace;
     const stub = namespace.get(namespace.idFromName(key));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new TokenBrokerError('broker_timeout', operation, `no answer within ${timeoutMs} ms`),
-          ),
-        timeoutMs,
-      );
-    });
-    const answer = (async () => {
+    const ask = async () => {
       const response = await stub.fetch(`${BROKER_ORIGIN}/${operation}`, {
         method: 'POST',
         body: JSON.stringify(body),
       });
       if (!response.ok)
-        throw new TokenBrokerError('broker_error', operation, `answered HTTP ${response.status}`);
+        throw new TokenBrokerError('store_error', operation, `answered HTTP ${response.status}`);
       return response.json();
-    })();
+    };
     try {
-      const result = await Promise.race([answer, timeout]);
+      const result = await callWithin(ask, {
+        timeoutMs,
+        onTimeout: () => TokenBrokerError.timedOut(operation, timeoutMs),
+      });
       this.#failedUntil.delete(key);
       return result;
     } catch (error) {
       this.#failedUntil.set(key, Date.now() + SKIP_LOCK_MS);
-      if (error instanceof TokenBrokerError) throw error;
-      throw new TokenBrokerError('broker_error', operation, 'failed', error);
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-      answer.catch(() => {});
+      throw TokenBrokerError.from(operation, error);
     }
   }
 }
 
 /**
- * A call to a {@link TwilioTokenBroker} object failed: code `broker_timeout` (no
- * answer within `timeoutMs`) or `broker_error` (the object could not be reached or
- * threw; its error is the `cause`). The manager reports it as `store.error` and
+ * A call to a {@link TwilioTokenBroker} object failed: the store kit's
+ * `StoreError` with code `store_timeout` (no answer within `timeoutMs`) or
+ * `store_error` (the object could not be reached or threw; `cause` keeps that
+ * error's name and code only). The manager reports it as `store.error` and
  * carries on; the message names the operation only, never a key or a token.
  */
-export class TokenBrokerError extends TwilioOAuthError {
-  /** The store operation: `get`, `set`, `delete`, `lock` or `unlock`. */
-  declare readonly operation: BrokerOperation;
-
-  constructor(
-    code: 'broker_timeout' | 'broker_error',
-    operation: BrokerOperation,
-    problem: string,
-    cause?: unknown,
-  ) {
-    super(code, `token broker "${operation}" ${problem}`, { cause });
-    this.name = 'TokenBrokerError';
-    this.operation = operation;
-  }
+export class TokenBrokerError extends StoreError<BrokerOperation> {
+  static override readonly label = 'token broker';
+  override readonly name = 'TokenBrokerError';
 }

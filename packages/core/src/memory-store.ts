@@ -1,5 +1,6 @@
 import { DEFAULTS } from './defaults';
 import { checkNumber } from './options';
+import { trimLeastRecent } from './store-kit/lru';
 import type { StoredToken, TokenStore } from './types';
 
 /**
@@ -47,10 +48,7 @@ export class MemoryTokenStore implements TokenStore {
     this.#entries.delete(key);
     if (!(ttlMs > 0)) return;
     this.#entries.set(key, { token, until: Date.now() + ttlMs });
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size <= this.#maxEntries) break;
-      this.#entries.delete(oldest);
-    }
+    trimLeastRecent(this.#entries, this.#maxEntries);
   }
 
   async delete(key: string): Promise<void> {

@@ -36,6 +36,9 @@ describe('RedisTokenStore options', () => {
     ['client', {}],
     ['client', { client: undefined }],
     ['client', { client: { get() {} } }],
+    // A key-value object with every command name still cannot take the lock atomically.
+    ['client', { client: { get() {}, set() {}, del() {}, eval() {} } }],
+    ['client', { client: new Map() }],
     ['keyPrefix', { client, keyPrefix: 5 }],
     ['keyPrefix', { client, keyPrefix: 'app{1}:' }],
     ['keyPrefix', { client, keyPrefix: 'app}' }],

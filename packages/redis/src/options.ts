@@ -1,9 +1,11 @@
 import { InvalidOptionsError } from '@twilio-oauth/core';
-import type { Cluster, Redis } from 'ioredis';
-import type { EncryptionKey } from './encryption';
+import { checkMillis, type TokenEncryptionOptions } from '@twilio-oauth/core/store-kit';
+import type { RedisClient } from './clients/index';
 
 /**
- * Options of {@link RedisTokenStore}.
+ * Options of {@link RedisTokenStore} (and, with an Upstash client, of
+ * {@link UpstashTokenStore}). `encryptionKey` and `decryptionKeys` are the store
+ * kit's, documented on `TokenEncryptionOptions`.
  *
  * @example
  * const options: RedisTokenStoreOptions = {
@@ -11,38 +13,31 @@ import type { EncryptionKey } from './encryption';
  *   encryptionKey: process.env.TOKEN_STORE_KEY!,
  * };
  */
-export interface RedisTokenStoreOptions {
+export interface RedisTokenStoreOptions<Client = RedisClient> extends TokenEncryptionOptions {
   /**
-   * An ioredis client: `new Redis(...)` or `new Cluster(...)`. The store never
-   * connects, quits or reconfigures it; close it yourself when you are done.
+   * The client the app already has: ioredis or iovalkey (`new Redis()`,
+   * `new Cluster()`), node-redis v5 or v6 (`createClient()`, `createCluster()`,
+   * connected), or `@upstash/redis`. The store never connects, quits or
+   * reconfigures it; close it yourself when you are done.
    */
-  readonly client: Redis | Cluster;
+  readonly client: Client;
   /**
-   * Prepended to every key the store writes. Default `'twilio-oauth:'`. Must not
-   * contain `{` or `}`: the store adds its own Redis Cluster hash tag.
+   * Prepended to every key the store writes. Must not contain `{` or `}`: the
+   * store adds its own Redis Cluster hash tag.
+   * @defaultValue {@link DEFAULT_KEY_PREFIX}
    */
   readonly keyPrefix?: string;
   /**
-   * Encrypts stored values with AES-256-GCM. Default: none (tokens are stored in
-   * clear; they are bearer credentials, see the README).
-   */
-  readonly encryptionKey?: EncryptionKey;
-  /**
-   * Older keys, tried when a value was written under one of them (key rotation).
-   * Default `[]`. Requires `encryptionKey`.
-   */
-  readonly decryptionKeys?: readonly EncryptionKey[];
-  /**
    * Longest wait for one Redis command before the call rejects with a
    * `store_timeout` error, so that a down Redis costs callers at most this much.
-   * Default `500`.
+   * @defaultValue {@link DEFAULT_COMMAND_TIMEOUT_MS}
    */
   readonly commandTimeoutMs?: number;
 }
 
 /** Options with defaults filled in. */
 export interface ResolvedStoreOptions {
-  readonly client: Redis | Cluster;
+  readonly client: unknown;
   readonly keyPrefix: string;
   readonly commandTimeoutMs: number;
 }
@@ -52,36 +47,20 @@ export const DEFAULT_KEY_PREFIX = 'twilio-oauth:';
 /** Default `commandTimeoutMs` of {@link RedisTokenStore}: 500 ms. */
 export const DEFAULT_COMMAND_TIMEOUT_MS = 500;
 
-// setTimeout's limit: a longer delay fires at once.
-const MAX_TIMER_MS = 2_147_483_647;
-const COMMANDS = ['get', 'set', 'del', 'eval'] as const;
-
 /**
- * Validates the options that are not keys (see `KeyRing.create` for those),
- * without mutating the caller's object.
+ * Validates the options that are neither the client (its adapter checks it) nor
+ * keys (the store kit's `TokenCodec.create` checks those), without mutating the
+ * caller's object.
  *
  * @throws {InvalidOptionsError} naming the first invalid option.
  */
-export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedStoreOptions {
+export function resolveStoreOptions(
+  options: RedisTokenStoreOptions<unknown>,
+): ResolvedStoreOptions {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionsError('options', 'must be an object with a "client"');
   }
-  const {
-    client,
-    keyPrefix = DEFAULT_KEY_PREFIX,
-    commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
-  } = options;
-  const commands = client as unknown as Record<string, unknown> | null | undefined;
-  if (
-    typeof commands !== 'object' ||
-    commands === null ||
-    COMMANDS.some((name) => typeof commands[name] !== 'function')
-  ) {
-    throw new InvalidOptionsError(
-      'client',
-      'must be an ioredis client (new Redis() or new Cluster())',
-    );
-  }
+  const { client, keyPrefix = DEFAULT_KEY_PREFIX } = options;
   if (typeof keyPrefix !== 'string') throw new InvalidOptionsError('keyPrefix', 'must be a string');
   if (/[{}]/.test(keyPrefix)) {
     throw new InvalidOptionsError(
@@ -89,16 +68,11 @@ export function resolveStoreOptions(options: RedisTokenStoreOptions): ResolvedSt
       'must not contain "{" or "}" (the store adds the hash tag)',
     );
   }
-  if (
-    typeof commandTimeoutMs !== 'number' ||
-    !Number.isFinite(commandTimeoutMs) ||
-    commandTimeoutMs < 1 ||
-    commandTimeoutMs > MAX_TIMER_MS
-  ) {
-    throw new InvalidOptionsError('commandTimeoutMs', `must be a number from 1 to ${MAX_TIMER_MS}`);
-  }
-  if (options.decryptionKeys !== undefined && options.encryptionKey === undefined) {
-    throw new InvalidOptionsError('decryptionKeys', 'requires encryptionKey');
-  }
+  const commandTimeoutMs = checkMillis({
+    name: 'commandTimeoutMs',
+    value: options.commandTimeoutMs,
+    fallback: DEFAULT_COMMAND_TIMEOUT_MS,
+    min: 1,
+  });
   return { client, keyPrefix, commandTimeoutMs };
 }

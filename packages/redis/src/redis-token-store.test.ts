@@ -224,7 +224,10 @@ describe.skipIf(!available)('RedisTokenStore on a real Redis', () => {
       const ttl = await client.pttl(lock);
       expect(ttl).toBeGreaterThan(25_000);
       expect(ttl).toBeLessThanOrEqual(30_000);
-      expect(await client.get(lock)).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      // A random UUID (122 random bits): no other caller can guess it and release the lock.
+      expect(await client.get(lock)).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
 
       await release?.();
       expect(await client.exists(lock)).toBe(0);
@@ -296,8 +299,13 @@ describe.skipIf(!available)('RedisTokenStore on a real Redis', () => {
       for (const error of failures) {
         expect(error).toBeInstanceOf(RedisStoreError);
         expect(error).toMatchObject({ name: 'RedisStoreError', code: 'store_error' });
-        expect((error as Error).cause).toBeUndefined();
-        for (const text of [String(error), JSON.stringify(error), inspect(error)]) {
+        // The client's error is kept only as its name (and code): never its message or arguments.
+        expect(Object.keys((error as Error).cause as object)).toEqual(['name']);
+        for (const text of [
+          String(error),
+          JSON.stringify(error),
+          inspect(error, { depth: 5, showHidden: true }),
+        ]) {
           expect(text).not.toContain(token.accessToken);
         }
       }

@@ -1,28 +1,11 @@
-import type { StoredToken, TokenStore } from '@twilio-oauth/core';
-import type { Cluster, Redis } from 'ioredis';
-import { toBase64Url } from './base64';
-import { decodeToken, encodeToken } from './codec';
-import { KeyRing } from './encryption';
-import { RedisStoreError, type RedisStoreOperation, storeError } from './errors';
-import { type RedisKeys, redisKeys } from './keys';
-import { type RedisTokenStoreOptions, resolveStoreOptions } from './options';
-
-// Deletes the lock only while it still holds this owner's value: a holder whose
-// lock expired (and was taken by another process) must not release the new one.
-const RELEASE_SCRIPT =
-  "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-
-/** Redis `PX` takes whole milliseconds >= 1. */
-function toPx(ttlMs: number): number {
-  if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs)) {
-    throw new RangeError('ttlMs must be a number of milliseconds');
-  }
-  return Math.ceil(Math.min(ttlMs, Number.MAX_SAFE_INTEGER));
-}
+import { commandsOf } from './clients/index';
+import type { RedisTokenStoreOptions } from './options';
+import { RedisStoreBase } from './store';
 
 /**
  * A {@link TokenStore} on Redis, so that a fleet of processes shares one token
- * per credential and fetches it once.
+ * per credential and fetches it once, through the client the app already has
+ * (see {@link RedisTokenStoreOptions.client}).
  *
  * - Entries expire in Redis with the token (`SET ... PX`).
  * - `acquireLock` is `SET NX PX` with a random owner value, released by a
@@ -41,6 +24,7 @@ function toPx(ttlMs: number): number {
  *
  * @throws {InvalidOptionsError} at construction, naming the invalid option
  *   (`client`, `keyPrefix`, `encryptionKey`, `decryptionKeys[i]`, `commandTimeoutMs`).
+ *   A client it cannot use (a plain object with `get` and `set`, say) is refused.
  *   Key material is never echoed.
  *
  * @example
@@ -54,152 +38,9 @@ function toPx(ttlMs: number): number {
  * });
  * const manager = new TokenManager({ clientId, clientSecret, store });
  */
-export class RedisTokenStore implements TokenStore {
-  /** The prefix of every key this store writes. */
-  readonly keyPrefix: string;
-  readonly #client: Redis | Cluster;
-  readonly #commandTimeoutMs: number;
-  readonly #ring: KeyRing | undefined;
-
+export class RedisTokenStore extends RedisStoreBase {
   /** @param options - see {@link RedisTokenStoreOptions}. */
   constructor(options: RedisTokenStoreOptions) {
-    const resolved = resolveStoreOptions(options);
-    this.#client = resolved.client;
-    this.keyPrefix = resolved.keyPrefix;
-    this.#commandTimeoutMs = resolved.commandTimeoutMs;
-    this.#ring =
-      options.encryptionKey === undefined
-        ? undefined
-        : KeyRing.create(options.encryptionKey, options.decryptionKeys);
-  }
-
-  /** Whether values are encrypted at rest. */
-  get encrypted(): boolean {
-    return this.#ring !== undefined;
-  }
-
-  /**
-   * The stored token of credential `key`, or `undefined` when there is none or
-   * the value is not a readable entry (garbage, tampered, another key's value,
-   * unknown encryption key).
-   *
-   * @throws {RedisStoreError} when Redis fails or does not answer in time.
-   */
-  async get(key: string): Promise<StoredToken | undefined> {
-    const keys = await this.#keys(key);
-    const raw = await this.#call('get', () => this.#client.get(keys.token));
-    return raw === null ? undefined : decodeToken(raw, keys.token, this.#ring);
-  }
-
-  /**
-   * Stores `token` for `ttlMs` (rounded up to whole milliseconds). A `ttlMs`
-   * below 1 stores nothing: the token is already expired.
-   *
-   * @throws {RedisStoreError} when Redis fails or does not answer in time.
-   */
-  async set(key: string, token: StoredToken, ttlMs: number): Promise<void> {
-    const px = toPx(ttlMs);
-    if (px < 1) return;
-    const keys = await this.#keys(key);
-    const value = await encodeToken(token, keys.token, this.#ring);
-    await this.#call('set', () => this.#client.set(keys.token, value, 'PX', px));
-  }
-
-  /**
-   * Removes the stored token of credential `key` (the lock is left alone).
-   *
-   * @throws {RedisStoreError} when Redis fails or does not answer in time.
-   */
-  async delete(key: string): Promise<void> {
-    const keys = await this.#keys(key);
-    await this.#call('delete', () => this.#client.del(keys.token));
-  }
-
-  /**
-   * Tries to become the one process that fetches a new token for credential
-   * `key`. Resolves to a release function when the lock was taken (it expires
-   * by itself after `ttlMs`, so a crashed holder cannot block the fleet), or to
-   * `undefined` while another process holds it. Releasing deletes the lock only
-   * if this caller still owns it; calling the release function again is a no-op.
-   *
-   * @throws {RedisStoreError} when Redis fails or does not answer in time.
-   */
-  async acquireLock(key: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
-    const px = Math.max(1, toPx(ttlMs));
-    const keys = await this.#keys(key);
-    const owner = toBase64Url(globalThis.crypto.getRandomValues(new Uint8Array(16)));
-    const pending = this.#send(() => this.#client.set(keys.lock, owner, 'PX', px, 'NX'));
-    let reply: 'OK' | null;
-    try {
-      reply = await this.#within('lock', pending);
-    } catch (error) {
-      // A SET NX that still lands after the caller gave up would hold a lock
-      // nobody releases, making the fleet wait for nothing: release it on arrival.
-      pending.then(
-        (late) => {
-          if (late === 'OK') this.#release(keys.lock, owner).catch(() => {});
-        },
-        () => {},
-      );
-      throw error;
-    }
-    if (reply !== 'OK') return undefined;
-    let released: Promise<void> | undefined;
-    return () => {
-      released ??= this.#release(keys.lock, owner);
-      return released;
-    };
-  }
-
-  async #release(lockKey: string, owner: string): Promise<void> {
-    await this.#call('release', () => this.#client.eval(RELEASE_SCRIPT, 1, lockKey, owner));
-  }
-
-  #keys(credentialKey: string): Promise<RedisKeys> {
-    return redisKeys(this.keyPrefix, credentialKey);
-  }
-
-  /** Starts a command; a client that throws synchronously becomes a rejection. */
-  #send<T>(command: () => Promise<T>): Promise<T> {
-    try {
-      return command();
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  }
-
-  #call<T>(operation: RedisStoreOperation, command: () => Promise<T>): Promise<T> {
-    return this.#within(operation, this.#send(command));
-  }
-
-  /**
-   * Bounds a pending command by `commandTimeoutMs`. While Redis is away, ioredis
-   * parks commands in its offline queue for as long as it keeps reconnecting;
-   * the caller should not wait that long when it can carry on from memory. The
-   * timer is not unref'd: it is short, and it guarantees the caller an answer.
-   */
-  #within<T>(operation: RedisStoreOperation, pending: Promise<T>): Promise<T> {
-    const ms = this.#commandTimeoutMs;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(
-          new RedisStoreError(
-            'store_timeout',
-            operation,
-            `Redis ${operation} timed out after ${ms} ms`,
-          ),
-        );
-      }, ms);
-      pending.then(
-        (value) => {
-          clearTimeout(timer);
-          resolve(value);
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(storeError(operation, error));
-        },
-      );
-    });
+    super(options, (client) => commandsOf(client, ['ioredis', 'node-redis', 'upstash']));
   }
 }

@@ -1,89 +1,108 @@
-// A real one-node Redis Cluster (all 16 384 slots on one private redis-server),
-// reached through ioredis's Cluster client.
-import { credentialKey } from '@twilio-oauth/core';
-import { Cluster, type Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+// A real three-master Redis Cluster started for this file, reached through the
+// cluster clients of ioredis, iovalkey and node-redis 5 and 6: the store suite
+// on each, and one fleet mixing them all.
+import { credentialKey, TokenManager } from '@twilio-oauth/core';
+import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisTokenStore } from '../src/index';
 import { redisKeys } from '../src/keys';
-import { type OwnRedis, redisServerAvailable, startOwnRedis, testClient } from './helpers/redis';
+import { CLUSTER_KINDS, openClusterClient, type TestClient } from './helpers/clients';
+import { type OwnCluster, startCluster } from './helpers/cluster.mjs';
+import { redisServerAvailable } from './helpers/redis';
+import { storeSuite } from './store-suite';
 
 const available = redisServerAvailable();
 const TOKEN_URL = 'https://oauth.twilio.com/v2/token';
-const token = {
-  accessToken: 'eyJ.cluster-token.signature',
-  tokenType: 'Bearer',
-  issuedAt: 1_700_000_000_000,
-  expiresAt: 1_700_003_600_000,
-};
 
-describe.skipIf(!available)('on Redis Cluster', () => {
-  let redis: OwnRedis;
-  let admin: Redis;
-  let cluster: Cluster;
+describe.skipIf(!available)('on a three-master Redis Cluster', () => {
+  let cluster: OwnCluster;
+  let inspector: Cluster;
+  let server: MockServer;
 
   beforeAll(async () => {
-    // A lone node does not know its own address unless told, and ioredis needs it in CLUSTER SLOTS.
-    redis = await startOwnRedis([
-      '--cluster-enabled',
-      'yes',
-      '--cluster-config-file',
-      'nodes.conf',
-      '--cluster-announce-ip',
-      '127.0.0.1',
-    ]);
-    admin = testClient(redis.url);
-    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
-    await vi.waitFor(
-      async () => expect(await admin.call('CLUSTER', 'INFO')).toMatch(/cluster_state:ok/),
-      { timeout: 10_000, interval: 50 },
-    );
-    cluster = new Cluster([{ host: '127.0.0.1', port: redis.port }]);
-    cluster.on('error', () => {});
-    if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
-  }, 20_000);
+    cluster = await startCluster(3);
+    inspector = new Cluster([...cluster.rootNodes]);
+    inspector.on('error', () => {});
+    server = await startMockServer({ tokenTtlSeconds: 3_600 });
+  }, 30_000);
 
   afterAll(async () => {
-    cluster?.disconnect();
-    admin?.disconnect();
-    await redis?.dispose();
+    inspector?.disconnect();
+    await server?.close();
+    await cluster?.dispose();
   });
 
-  it('keeps a credential’s token and lock in one slot (shared hash tag)', async () => {
-    for (const clientId of ['OQa', 'OQb', 'OQc']) {
-      const { token: tokenKey, lock } = await redisKeys(
-        'twilio-oauth:',
-        credentialKey(TOKEN_URL, clientId),
+  it('spreads the slots over three masters and keeps a credential’s token and lock in one slot', async () => {
+    const [first] = cluster.nodes;
+    if (!first) throw new Error('the cluster has no node');
+    const admin = cluster.admin(first);
+    const masters = String(await admin.call('CLUSTER', 'NODES'))
+      .split('\n')
+      .filter((line) => line.includes('master'));
+    expect(masters).toHaveLength(3);
+    const slots = new Set<unknown>();
+    for (const clientId of ['OQa', 'OQb', 'OQc', 'OQd', 'OQe', 'OQf']) {
+      const { token, lock } = await redisKeys('twilio-oauth:', credentialKey(TOKEN_URL, clientId));
+      const slot = await admin.call('CLUSTER', 'KEYSLOT', token);
+      expect(await admin.call('CLUSTER', 'KEYSLOT', lock)).toBe(slot);
+      // Without the hash tag the two keys would (almost surely) land apart.
+      expect(await admin.call('CLUSTER', 'KEYSLOT', token.replace(/[{}]/g, ''))).not.toBe(
+        await admin.call('CLUSTER', 'KEYSLOT', lock.replace(/[{}]/g, '')),
       );
-      const tokenSlot = await admin.call('CLUSTER', 'KEYSLOT', tokenKey);
-      expect(await admin.call('CLUSTER', 'KEYSLOT', lock)).toBe(tokenSlot);
-      // Without the tag the two keys would (almost surely) land apart.
-      const untagged = tokenKey.replace(/[{}]/g, '');
-      const untaggedLock = lock.replace(/[{}]/g, '');
-      expect(await admin.call('CLUSTER', 'KEYSLOT', untagged)).not.toBe(
-        await admin.call('CLUSTER', 'KEYSLOT', untaggedLock),
-      );
+      slots.add(slot);
     }
+    expect(slots.size).toBeGreaterThan(1);
   });
 
-  it('works through a Cluster client: set, get, lock, owner-only release, delete, encryption', async () => {
-    const store = new RedisTokenStore({
-      client: cluster,
-      encryptionKey: globalThis.crypto.getRandomValues(new Uint8Array(32)),
+  for (const kind of CLUSTER_KINDS) {
+    storeSuite(`${kind} cluster client`, {
+      open: () => openClusterClient(kind, cluster.rootNodes),
+      inspect: () => ({
+        get: (key) => inspector.get(key),
+        set: (key, value) => inspector.set(key, value),
+        pttl: (key) => inspector.pttl(key),
+      }),
+      server: () => server,
     });
-    const key = credentialKey(TOKEN_URL, 'OQcluster');
-    const { token: tokenKey, lock } = await redisKeys('twilio-oauth:', key);
+  }
 
-    await store.set(key, token, 60_000);
-    await expect(store.get(key)).resolves.toEqual(token);
-    expect(await cluster.get(tokenKey)).not.toContain(token.accessToken);
-
-    const release = await store.acquireLock(key, 30_000);
-    expect(release).toBeTypeOf('function');
-    await expect(store.acquireLock(key, 30_000)).resolves.toBeUndefined();
-    await release?.();
-    expect(await cluster.exists(lock)).toBe(0);
-
-    await store.delete(key);
-    await expect(store.get(key)).resolves.toBeUndefined();
+  it('one fleet mixing every cluster client: one token request per lifetime', async () => {
+    server.reset();
+    let offsetMs = 0;
+    server.setClock(() => Date.now() + offsetMs);
+    const [credentials] = server.clients;
+    const connections: TestClient[] = await Promise.all(
+      [...CLUSTER_KINDS, ...CLUSTER_KINDS].map((kind) =>
+        openClusterClient(kind, cluster.rootNodes),
+      ),
+    );
+    const managers = connections.map(
+      ({ client }) =>
+        new TokenManager({
+          clientId: credentials?.clientId ?? '',
+          clientSecret: credentials?.clientSecret ?? '',
+          tokenUrl: server.tokenUrl,
+          store: new RedisTokenStore({ client, keyPrefix: 'mixed-fleet:' }),
+          now: () => Date.now() + offsetMs,
+        }),
+    );
+    try {
+      const wave = async () => {
+        const tokens = await Promise.all(
+          managers.flatMap((manager) => Array.from({ length: 20 }, () => manager.getToken())),
+        );
+        return new Set(tokens.map((token) => token.accessToken)).size;
+      };
+      expect(await wave()).toBe(1);
+      expect(server.stats().tokenRequests).toBe(1);
+      offsetMs = 3_601_000;
+      expect(await wave()).toBe(1);
+      expect(server.stats().tokenRequests).toBe(2);
+    } finally {
+      await Promise.all(managers.map((manager) => manager.close()));
+      await Promise.all(connections.map((connection) => connection.close()));
+      server.setClock(Date.now);
+    }
   });
 });

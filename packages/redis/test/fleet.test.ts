@@ -1,7 +1,9 @@
-// Eight real processes, each with its own TokenManager and ioredis client, share
+// Eight real processes, each with its own TokenManager and its own client (every
+// kind the store accepts, Upstash through its REST fixture, side by side), share
 // one encrypted RedisTokenStore: the fleet makes one token request per token lifetime.
 import { type MockServer, startMockServer } from '@twilio-oauth/mock-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_KINDS } from './helpers/clients';
 import {
   deleteKeys,
   REDIS_URL,
@@ -9,6 +11,7 @@ import {
   testClient,
   uniquePrefix,
 } from './helpers/redis';
+import { startUpstashRest, type UpstashRest } from './helpers/upstash-rest.mjs';
 import { type Message, startWorker, type Worker } from './helpers/workers';
 
 const available = await sharedRedisAvailable();
@@ -21,6 +24,7 @@ interface WaveResult {
   readonly served: number;
   readonly failed: number;
   readonly storeErrors: number;
+  readonly lastStoreError?: string;
 }
 
 describe.skipIf(!available)(`a fleet of ${FLEET_SIZE} processes on one RedisTokenStore`, () => {
@@ -33,19 +37,24 @@ describe.skipIf(!available)(`a fleet of ${FLEET_SIZE} processes on one RedisToke
   // token's expiry replaces waiting for it.
   let offsetMs = 0;
   let server: MockServer;
+  let upstash: UpstashRest;
   let workers: Worker[] = [];
+  const kindOf = (i: number) => CLIENT_KINDS[i % CLIENT_KINDS.length];
 
   beforeAll(async () => {
     server = await startMockServer({
       now: () => Date.now() + offsetMs,
       tokenTtlSeconds: TOKEN_TTL_SECONDS,
     });
+    upstash = await startUpstashRest(REDIS_URL);
     const [credentials] = server.clients;
     workers = Array.from({ length: FLEET_SIZE }, () => startWorker('fleet-worker.mjs'));
-    for (const worker of workers) {
+    for (const [i, worker] of workers.entries()) {
       worker.send({
         type: 'init',
+        clientKind: kindOf(i),
         redisUrl: REDIS_URL,
+        upstash: { url: upstash.url, token: upstash.token },
         keyPrefix: prefix,
         encryptionKey,
         tokenUrl: server.tokenUrl,
@@ -71,6 +80,7 @@ describe.skipIf(!available)(`a fleet of ${FLEET_SIZE} processes on one RedisToke
       ),
     );
     await server?.close();
+    await upstash?.close();
     await deleteKeys(client, prefix);
     client.disconnect();
   });
@@ -97,7 +107,12 @@ describe.skipIf(!available)(`a fleet of ${FLEET_SIZE} processes on one RedisToke
     expect(results.map((r) => r.failed)).toEqual(Array(FLEET_SIZE).fill(0));
     expect(tokens.size).toBe(1);
     expect(server.stats().tokenRequests).toBe(1);
-    expect(results.map((r) => r.storeErrors)).toEqual(Array(FLEET_SIZE).fill(0));
+    expect(results.map((r) => r.lastStoreError ?? r.storeErrors)).toEqual(
+      Array(FLEET_SIZE).fill(0),
+    );
+    // Every kind of client took part, Upstash over its REST protocol.
+    expect(new Set(workers.map((_, i) => kindOf(i)))).toEqual(new Set(CLIENT_KINDS));
+    expect(upstash.stats.commands).toBeGreaterThan(0);
 
     // One entry, encrypted, and no lock left behind.
     [firstToken] = tokens;

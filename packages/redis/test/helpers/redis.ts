@@ -1,12 +1,8 @@
 // Real Redis for the tests: the shared server at REDIS_URL (each run under its
 // own key prefix), and private `redis-server` children for tests that stop,
 // pause or reconfigure their Redis.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -64,91 +60,4 @@ export async function deleteKeys(client: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
-
-/** A private `redis-server` child on a free loopback port, without persistence. */
-export interface OwnRedis {
-  readonly port: number;
-  readonly url: string;
-  /** Stops the server (SIGTERM) and waits for it to exit. */
-  stop(): Promise<void>;
-  /** Starts it again on the same port. */
-  start(): Promise<void>;
-  /** Freezes (SIGSTOP) or thaws (SIGCONT) it: connections stay open, nothing answers. */
-  pause(): void;
-  resume(): void;
-  /** Stops it for good and removes its directory. */
-  dispose(): Promise<void>;
-}
-
-export async function startOwnRedis(extraArgs: readonly string[] = []): Promise<OwnRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'twilio-oauth-redis-'));
-  let child: ChildProcess | undefined;
-  const killOnExit = () => child?.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
-  const start = async () => {
-    const args = [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-    ];
-    const proc = spawn('redis-server', [...args, '--dir', dir, ...extraArgs], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = proc;
-    await new Promise<void>((resolve, reject) => {
-      let output = '';
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (/Ready to accept connections/.test(output)) {
-          proc.stdout?.off('data', onData);
-          proc.stdout?.resume();
-          resolve();
-        }
-      };
-      proc.stdout?.on('data', onData);
-      proc.stderr?.resume();
-      proc.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output}`)));
-    });
-  };
-
-  const stop = async () => {
-    const proc = child;
-    child = undefined;
-    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise((resolve) => proc.once('exit', resolve));
-    // A paused server would never see the SIGTERM.
-    proc.kill('SIGCONT');
-    proc.kill('SIGTERM');
-    await exited;
-  };
-
-  await start();
-  return {
-    port,
-    url: `redis://127.0.0.1:${port}`,
-    start,
-    stop,
-    pause: () => child?.kill('SIGSTOP'),
-    resume: () => child?.kill('SIGCONT'),
-    dispose: async () => {
-      await stop();
-      process.off('exit', killOnExit);
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
+export { freePort, type OwnRedis, startOwnRedis } from './own-redis.mjs';

@@ -1,9 +1,17 @@
-import type { webcrypto } from 'node:crypto';
-import { InvalidOptionsError } from '@twilio-oauth/core';
+import { InvalidOptionsError } from '../errors';
 import { fromBase64, toBase64Url } from './base64';
 
-/** A WebCrypto key, as `crypto.subtle.importKey` / `generateKey` return it. */
-export type CryptoKey = webcrypto.CryptoKey;
+/**
+ * A WebCrypto key, as `crypto.subtle.importKey` / `generateKey` return it on any
+ * runtime: written structurally, so that the DOM's, Node's (`webcrypto.CryptoKey`)
+ * and Workers' `CryptoKey` all fit without their global types.
+ */
+export interface WebCryptoKey {
+  readonly type: string;
+  readonly algorithm: object;
+  readonly usages: readonly string[];
+  readonly extractable: boolean;
+}
 
 /**
  * A 256-bit AES-GCM key: 32 raw bytes (`Uint8Array`, so also a Node `Buffer`), the
@@ -14,7 +22,7 @@ export type CryptoKey = webcrypto.CryptoKey;
  * @example
  * const key: EncryptionKey = process.env.TOKEN_STORE_KEY!; // `openssl rand -base64 32`
  */
-export type EncryptionKey = Uint8Array | string | CryptoKey;
+export type EncryptionKey = Uint8Array | string | WebCryptoKey;
 
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
@@ -27,13 +35,14 @@ const KEY_SHAPE = 'must be 32 bytes: a Uint8Array, a base64 string or an AES-GCM
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-const subtle = (): webcrypto.SubtleCrypto => globalThis.crypto.subtle;
+const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
 
 // A key id is a key check value: the GCM tag of an empty message under a fixed
 // IV that is never used for data (seal() redraws an all-zero IV). It names the
 // key without revealing it and works for non-extractable CryptoKeys too, so the
 // same 32 bytes get the same id whichever form they are passed in.
 const KEY_ID_IV = new Uint8Array(IV_BYTES);
+// The label predates the kit (values sealed by @twilio-oauth/redis 0.1 keep their ids).
 const KEY_ID_LABEL = utf8.encode('twilio-oauth/redis key id v1');
 
 interface ResolvedKey {
@@ -41,6 +50,7 @@ interface ResolvedKey {
   readonly id: string;
 }
 
+// A key made by this runtime's WebCrypto is its own `CryptoKey`: only the shape is checked here.
 const isCryptoKey = (value: unknown): value is CryptoKey =>
   typeof value === 'object' &&
   value !== null &&
@@ -98,7 +108,7 @@ async function keyIdOf(key: CryptoKey): Promise<string> {
   return toBase64Url(new Uint8Array(tag).subarray(0, KEY_ID_BYTES));
 }
 
-function freshIv(): Uint8Array {
+function freshIv(): Uint8Array<ArrayBuffer> {
   const iv = new Uint8Array(IV_BYTES);
   do globalThis.crypto.getRandomValues(iv);
   while (iv.every((byte) => byte === 0));
@@ -107,7 +117,7 @@ function freshIv(): Uint8Array {
 
 /**
  * The current encryption key plus older keys that may still have written values.
- * Values are sealed as `{"v":1,"kid","iv","ct"}` (base64url), with the Redis key
+ * Values are sealed as `{"v":1,"kid","iv","ct"}` (base64url), with the store key
  * as AES-GCM additional data: a value copied under another key fails to open.
  */
 export class KeyRing {
@@ -136,7 +146,7 @@ export class KeyRing {
     return new KeyRing(current, older);
   }
 
-  /** Encrypts `plaintext` with the current key, bound to `context` (the Redis key). */
+  /** Encrypts `plaintext` with the current key, bound to `context` (the store key). */
   async seal(plaintext: string, context: string): Promise<string> {
     const { key, id } = await this.#current();
     const iv = freshIv();

@@ -1,11 +1,11 @@
-import { InvalidOptionsError } from '@twilio-oauth/core';
 import { describe, expect, it } from 'vitest';
+import { InvalidOptionsError } from '../errors';
 import { fromBase64, toBase64Url } from './base64';
-import { KeyRing } from './encryption';
+import { KeyRing } from './key-ring';
 
 const subtle = globalThis.crypto.subtle;
 const randomKey = () => globalThis.crypto.getRandomValues(new Uint8Array(32));
-const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+const toBase64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 const CONTEXT = 'twilio-oauth:{0123}:token';
 
 const envelopeOf = (sealed: string) => JSON.parse(sealed) as Record<string, string | number>;

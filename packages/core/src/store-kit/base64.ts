@@ -9,7 +9,7 @@ export function toBase64Url(bytes: Uint8Array): string {
 }
 
 /** Standard base64 or base64url, padded or not, to bytes; `undefined` when the text is not base64. */
-export function fromBase64(text: string): Uint8Array | undefined {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) return undefined;
   const standard = text.replace(/-/g, '+').replace(/_/g, '/').replace(/=+$/, '');
   if (standard.length % 4 === 1) return undefined;
