@@ -4,6 +4,7 @@ import { TrustedClockReading } from './freshness';
 import { RefreshGate } from './refresh-gate';
 import { longestExchangeMs, type RefreshParts, refreshEntry } from './refresh-run';
 import { emit } from './request-token';
+import { trimLeastRecent } from './store-kit/lru';
 import { noop, withDeadline } from './timers';
 import type { AccessToken, TokenInfo } from './types';
 
@@ -176,10 +177,7 @@ export class TokenCache {
   /** The API answered 401 to `accessToken`: never adopt it again; renew once per cooldown. */
   refusedByApi(accessToken: string): void {
     this.#refused.add(accessToken);
-    for (const old of this.#refused) {
-      if (this.#refused.size <= MAX_REFUSED) break;
-      this.#refused.delete(old);
-    }
+    trimLeastRecent(this.#refused, MAX_REFUSED);
     // An API that keeps refusing must not cost a token request per call: one renewal per
     // cooldown; in between, the caller gets the 401.
     if (this.#entry?.token.accessToken === accessToken && this.#gate.takeRenewalAfter401()) {

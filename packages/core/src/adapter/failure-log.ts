@@ -1,4 +1,5 @@
 import { httpStatusForError, InvalidOptionsError, publicErrorMessage } from '../errors';
+import { trimLeastRecent } from '../store-kit/lru';
 
 /**
  * Where an adapter reports token failures (its `logger` option): two methods taking one line of
@@ -65,10 +66,7 @@ export class FailureLog {
     if (this.#failing.get(key) === state) return;
     this.#failing.delete(key);
     this.#failing.set(key, state);
-    for (const oldest of this.#failing.keys()) {
-      if (this.#failing.size <= MAX_FAILING) break;
-      this.#failing.delete(oldest);
-    }
+    trimLeastRecent(this.#failing, MAX_FAILING);
     this.#write(
       'warn',
       `twilio-oauth: ${publicErrorMessage(error)} for ${displayKey(key)}; requests answer ${status} until a token is issued`,

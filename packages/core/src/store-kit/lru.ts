@@ -1,6 +1,6 @@
 /**
- * Drops the least recently used entries of `map` until it holds at most
- * `maxSize`. A `Map` iterates in insertion order, so a cache that re-inserts an
+ * Drops the least recently used entries of `map` (or `Set`) until it holds at most
+ * `maxSize`. Both iterate in insertion order, so a cache that re-inserts an
  * entry on each use (delete, then set) keeps its least recent entries first.
  *
  * @param map - the cache; changed in place.
@@ -12,7 +12,7 @@
  * cache.set(key, value); // now the most recent
  * trimLeastRecent(cache, 100);
  */
-export function trimLeastRecent<K, V>(map: Map<K, V>, maxSize: number): K[] {
+export function trimLeastRecent<K>(map: Map<K, unknown> | Set<K>, maxSize: number): K[] {
   const dropped: K[] = [];
   for (const oldest of map.keys()) {
     if (map.size <= maxSize) break;
