@@ -80,6 +80,27 @@ describe('parseCliArgs', () => {
   });
 });
 
+/** Runs the CLI until a signal is emitted on `signals`; resolves once it listens. */
+async function startCli(argv: string[]) {
+  const signals = new EventEmitter();
+  const stdout = captured();
+  let listening: MockServer | undefined;
+  const running = runCli(argv, {
+    stdout,
+    stderr: captured(),
+    signals,
+    onListening: (s) => {
+      listening = s;
+    },
+  });
+  await new Promise<void>((resolve) => {
+    const check = () => (listening ? resolve() : setImmediate(check));
+    check();
+  });
+  if (!listening) throw new Error('not listening');
+  return { server: listening, stdout, signals, running };
+}
+
 function captured() {
   let text = '';
   return { write: (chunk: string) => (text += chunk), text: () => text };
@@ -106,22 +127,8 @@ describe('--organization-sid', () => {
   });
 
   it("prints the organization app's lines for the README examples", async () => {
-    const signals = new EventEmitter();
-    const stdout = captured();
-    let server: MockServer | undefined;
-    const running = runCli(['--organization-sid', ORG], {
-      stdout,
-      stderr: captured(),
-      signals,
-      onListening: (s) => {
-        server = s;
-      },
-    });
-    await new Promise<void>((resolve) => {
-      const check = () => (server ? resolve() : setImmediate(check));
-      check();
-    });
-    const org = server?.clients[1];
+    const { server, stdout, signals, running } = await startCli(['--organization-sid', ORG]);
+    const org = server.clients[1];
     expect(stdout.text()).toContain(`  TWILIO_ORG_CLIENT_ID=${org?.clientId}`);
     expect(stdout.text()).toContain(`  TWILIO_ORG_CLIENT_SECRET=${org?.clientSecret}`);
     expect(stdout.text()).toContain(`  TWILIO_ORG_SID=${ORG}`);
@@ -149,22 +156,9 @@ describe('runCli', () => {
   });
 
   it('resolves 1 when the port is taken', async () => {
-    const signals = new EventEmitter();
-    let first: MockServer | undefined;
-    const running = runCli([], {
-      stdout: captured(),
-      stderr: captured(),
-      signals,
-      onListening: (server) => {
-        first = server;
-      },
-    });
-    await new Promise<void>((resolve) => {
-      const check = () => (first ? resolve() : setImmediate(check));
-      check();
-    });
+    const { server: first, signals, running } = await startCli([]);
     const stderr = captured();
-    const port = String(first?.port);
+    const port = String(first.port);
     expect(
       await runCli(['--port', port], { stdout: captured(), stderr, signals: new EventEmitter() }),
     ).toBe(1);
@@ -174,22 +168,14 @@ describe('runCli', () => {
   });
 
   it.each(['SIGTERM', 'SIGINT'])('serves until %s, then closes and resolves 0', async (signal) => {
-    const signals = new EventEmitter();
-    const stdout = captured();
-    let server: MockServer | undefined;
-    const running = runCli(['--client-id', 'me', '--client-secret', 'pw-given', '--ttl', '90'], {
-      stdout,
-      stderr: captured(),
-      signals,
-      onListening: (s) => {
-        server = s;
-      },
-    });
-    await new Promise<void>((resolve) => {
-      const check = () => (server ? resolve() : setImmediate(check));
-      check();
-    });
-    if (!server) throw new Error('not listening');
+    const { server, stdout, signals, running } = await startCli([
+      '--client-id',
+      'me',
+      '--client-secret',
+      'pw-given',
+      '--ttl',
+      '90',
+    ]);
     expect(stdout.text()).toContain(`token URL:      ${server.tokenUrl}`);
     expect(stdout.text()).toContain('client id:      me');
     expect(stdout.text()).not.toContain('pw-given');
