@@ -207,6 +207,28 @@ describe('sdkClient', () => {
     await kernel.close();
   });
 
+  it('with an async secret function: a client of its own until the manager resolves, then the shared one', async () => {
+    const sdkClient = vi.fn((fetcher: { fetch(input: URL): Promise<Response> }) => ({ fetcher }));
+    const kernel = adapterKernel<string>(() => options({ clientSecret: async () => SECRET }), {
+      ...plain,
+      sdkClient,
+    });
+    const early = kernel.scope('req-1').handle;
+    // Asked before anything resolved its manager: a client of this request, working all the same.
+    const own = early.client as { fetcher: { fetch(input: URL): Promise<Response> } };
+    expect((await own.fetcher.fetch(new URL(`${server.url}/api`))).status).toBe(200);
+    expect(server.requests).toHaveLength(1);
+    // Once a handle has resolved its manager: the manager's one client, shared by later requests.
+    const late = kernel.scope('req-2').handle;
+    await late.getToken();
+    const another = kernel.scope('req-3').handle;
+    await another.getToken();
+    expect(another.client).toBe(late.client);
+    expect(server.requests).toHaveLength(1); // one manager, one token, whatever the closure
+    expect(sdkClient).toHaveBeenCalledTimes(2);
+    await kernel.close();
+  });
+
   it("hands the factory the manager's fetch, token failures mapped", async () => {
     const mapped = new Error('mapped');
     let fetcher: { fetch(input: URL): Promise<Response> } | undefined;
